@@ -28,6 +28,21 @@ struct ExpressionMatrix {
   RowMatrixF dense;            // used when !sparse
   std::string fileDtype;       // e.g. "float32", "int64" (as stored)
 
+  ExpressionMatrix() = default;
+  ExpressionMatrix(const ExpressionMatrix&) = default;
+  ExpressionMatrix& operator=(const ExpressionMatrix&) = default;
+  // Eigen 3.4's SparseMatrix has no move constructor, so a defaulted move
+  // would deep-copy the (possibly GB-sized) CSR arrays; swap them instead.
+  ExpressionMatrix(ExpressionMatrix&& o) noexcept { *this = std::move(o); }
+  ExpressionMatrix& operator=(ExpressionMatrix&& o) noexcept {
+    encoding = o.encoding;
+    sparse = o.sparse;
+    csr.swap(o.csr);
+    dense = std::move(o.dense);
+    fileDtype = std::move(o.fileDtype);
+    return *this;
+  }
+
   std::int64_t rows() const { return sparse ? csr.rows() : dense.rows(); }
   std::int64_t cols() const { return sparse ? csr.cols() : dense.cols(); }
   // Densify (cells x genes); use only on subsets.

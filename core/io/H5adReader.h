@@ -40,6 +40,10 @@ class H5adReader {
   // Whole X (CSR stays CSR, CSC is converted to CSR, dense stays dense).
   ExpressionMatrix readX() const;
   // Selected rows of X in the given order, reading only what is needed.
+  // CSR: indptr, then coalesced runs of data/indices. Dense: one hyperslab per
+  // run of consecutive rows. CSC has no row access: every column's entries are
+  // streamed in chunks of ~16M and the selected rows kept (reads all of X but
+  // holds one chunk at a time). Rows out of range -> InputError.
   ExpressionMatrix readXRows(const std::vector<std::int64_t>& rows) const;
   ExpressionMatrix readLayer(const std::string& name) const;
   ExpressionMatrix readLayerRows(const std::string& name, const std::vector<std::int64_t>& rows) const;

@@ -1,0 +1,230 @@
+#include "core/flow/Predictor.h"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <random>
+#include <set>
+
+#include "core/data/Dataset.h"
+#include "core/data/GeneVocab.h"
+#include "core/data/Perturbation.h"
+#include "core/data/Preprocess.h"
+#include "core/flow/FlowSampler.h"
+#include "core/flow/ModelLoading.h"
+#include "core/model/ScDfmNetwork.h"
+#include "core/util/Error.h"
+#include "core/util/Strings.h"
+
+namespace scdfm {
+
+std::uint64_t deriveSeed(std::uint64_t seed, const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  // splitmix64 of the combination, so nearby seeds give unrelated streams.
+  std::uint64_t z = h ^ (seed + 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+struct Predictor::Impl {
+  ModelCheckpoint checkpoint;
+  std::string source;
+  GeneVocab vocab;
+  std::shared_ptr<ScDfmNetwork> network;
+  std::set<std::string> trainKeys;
+};
+
+Predictor::Predictor(const std::string& checkpointPath, const std::string& device)
+    : Predictor(readModelCheckpoint(checkpointPath), checkpointPath, device) {}
+
+Predictor::Predictor(ModelCheckpoint checkpoint, const std::string& source, const std::string& device)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->checkpoint = std::move(checkpoint);
+  impl_->source = source;
+  const auto& c = impl_->checkpoint;
+  if (c.vocabulary.empty())
+    throw InputError(source, "__metadata__.vocabulary", "the checkpoint has no vocabulary, so gene names cannot be "
+                                                        "mapped to the model's tokens",
+                     "Import it again with the authors' tokenizer: scdfm import ... --vocab tokenizer.json");
+  if (!c.graphMask)
+    throw InputError(source, "scdfm.graph_mask", "the checkpoint has no gene-interaction mask",
+                     "Import it again with the authors' mask: scdfm import ... --mask mask_fold_...pt");
+  impl_->vocab = GeneVocab::fromTokens(c.vocabulary, source);
+  impl_->network = networkFromCheckpoint(c, source, device);
+  for (const auto& t : c.training.trainConditions) {
+    try {
+      impl_->trainKeys.insert(parsePerturbationQuery(t).key());
+    } catch (const InputError&) {
+      impl_->trainKeys.insert(t);
+    }
+  }
+}
+
+Predictor::~Predictor() = default;
+Predictor::Predictor(Predictor&&) noexcept = default;
+Predictor& Predictor::operator=(Predictor&&) noexcept = default;
+
+const ModelCheckpoint& Predictor::checkpoint() const { return impl_->checkpoint; }
+std::string Predictor::deviceName() const { return impl_->network->deviceName(); }
+
+PerturbationCheck Predictor::check(const std::string& query, const Dataset* dataset) const {
+  PerturbationCheck r;
+  r.query = query;
+  const Perturbation p = parsePerturbationQuery(query);
+  const std::string where = "perturbation '" + query + "'";
+  if (p.isControl())
+    throw InputError(impl_->source, where, "control is not a perturbation to predict",
+                     "Name one or two perturbed genes, e.g. KLF1 or KLF1+MAP2K6; the control cells are the input");
+  if (p.components.size() > 2)
+    throw InputError(impl_->source, where,
+                     std::to_string(p.components.size()) + " perturbed genes; the model encodes at most two",
+                     "Predict single genes or pairs (A+B)");
+  for (const auto& comp : p.components) {
+    if (comp.kind == PerturbationKind::Drug || comp.dose)
+      throw InputError(impl_->source, where, "'" + comp.name + "' is a drug/dose; this model encodes gene "
+                                             "perturbations (crisper) only",
+                       "Use a model trained on drug perturbations, or name genes");
+    r.targets.push_back(comp.name);
+  }
+  r.tokens = impl_->vocab.encode(r.targets, where, impl_->source);
+  // Vocabulary spelling for display and keys.
+  for (std::size_t i = 0; i < r.targets.size(); ++i) r.targets[i] = impl_->vocab.token(r.tokens[i]);
+  const auto M = impl_->checkpoint.graphMask->shape[0];
+  for (std::size_t i = 0; i < r.tokens.size(); ++i)
+    if (r.tokens[i] >= M)
+      throw InputError(impl_->source, where, "'" + r.targets[i] + "' is in the vocabulary but not in the model's "
+                                             "gene-interaction graph",
+                       "Choose a gene of the graph");
+  if (r.tokens.size() == 1) r.tokens.push_back(GeneVocab::kControl);  // single 'A+control' → [A, control]
+  r.combination = r.targets.size() == 2;
+  Perturbation spelled;
+  for (const auto& t : r.targets) {
+    PerturbationComponent comp;
+    comp.name = t;
+    spelled.components.push_back(comp);
+  }
+  r.key = spelled.key();
+  if (dataset) {
+    auto entry = dataset->catalog().find(r.key);
+    r.observedInData = entry && entry->observed && entry->nCells > 0;
+  }
+  if (!impl_->checkpoint.training.trainConditions.empty()) {
+    r.seenInTraining = impl_->trainKeys.count(r.key) != 0;
+    if (!*r.seenInTraining)
+      r.notes.push_back(r.combination ? "unseen combination: the model never saw this pair in training; both genes "
+                                        "are in its vocabulary"
+                                      : "perturbation not seen in training");
+  }
+  return r;
+}
+
+std::vector<std::string> Predictor::genesFor(const Dataset& dataset, const std::vector<std::string>& requested) const {
+  const auto& c = impl_->checkpoint;
+  const auto M = c.graphMask->shape[0];
+  std::vector<std::string> out;
+  if (!requested.empty()) {
+    for (const auto& g : requested) dataset.geneIndex(g);  // InputError with closest names
+    auto ids = impl_->vocab.encode(requested, "genes", impl_->source);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (ids[i] < GeneVocab::kSpecials || ids[i] >= M)
+        throw InputError(impl_->source, "gene '" + requested[i] + "'", "is not a gene of the model's graph");
+    return requested;
+  }
+  const std::vector<std::string>& candidates = c.genes.empty() ? impl_->vocab.genes() : c.genes;
+  for (const auto& g : candidates) {
+    auto id = impl_->vocab.find(g);
+    if (id && *id >= GeneVocab::kSpecials && *id < M && dataset.findGene(g)) out.push_back(g);
+  }
+  if (out.empty())
+    throw InputError(dataset.path(), "var", "none of the model's " + std::to_string(candidates.size()) +
+                                                " genes is in the dataset",
+                     "Gene names must match the model's vocabulary (symbols such as KLF1); model genes include " +
+                         listForMessage(std::vector<std::string>(candidates.begin(),
+                                                                 candidates.begin() +
+                                                                     std::min<std::size_t>(5, candidates.size()))));
+  return out;
+}
+
+std::vector<PredictedPerturbation> Predictor::predict(
+    const Dataset& dataset, const PredictRequest& req,
+    const std::function<void(const PredictedPerturbation&)>& onResult, const Progress& progress,
+    const CancelToken& cancel) const {
+  if (req.perturbations.empty()) throw InputError("", "perturbations", "no perturbation requested");
+  if (req.cells <= 0) throw InputError("", "cells", "must be positive");
+  // Check everything before running anything.
+  std::vector<PerturbationCheck> checks;
+  for (const auto& q : req.perturbations) checks.push_back(check(q, &dataset));
+  const auto genes = genesFor(dataset, req.genes);
+  std::vector<std::int64_t> geneCols, geneTokens;
+  for (const auto& g : genes) {
+    geneCols.push_back(*dataset.findGene(g));
+    geneTokens.push_back(*impl_->vocab.find(g));
+  }
+  const auto controls = dataset.catalog().controlCells(req.context);
+  if (controls.empty())
+    throw InputError(dataset.path(), "obs",
+                     "no control cells" + (req.context.empty() ? std::string() : " of context '" + req.context + "'"),
+                     "The model generates perturbed cells from control cells of the same context");
+  const auto& prep = impl_->checkpoint.preprocessing;
+  const auto T = static_cast<std::int64_t>(genes.size());
+
+  std::vector<PredictedPerturbation> results;
+  const double perItem = 1.0 / static_cast<double>(checks.size());
+  for (std::size_t k = 0; k < checks.size(); ++k) {
+    cancel.throwIfCancelled();
+    const auto start = std::chrono::steady_clock::now();
+    PredictedPerturbation out;
+    out.check = checks[k];
+    out.genes = genes;
+    // Control cells: a seeded random permutation, first n (the authors' draw); more
+    // permutations are appended when the context has fewer than n control cells.
+    std::mt19937_64 rng(deriveSeed(req.seed, "controls:" + req.context + ":" + out.check.key));
+    while (static_cast<std::int64_t>(out.controlRows.size()) < req.cells) {
+      std::vector<std::int64_t> perm = controls;
+      std::shuffle(perm.begin(), perm.end(), rng);
+      const auto need = req.cells - static_cast<std::int64_t>(out.controlRows.size());
+      out.controlRows.insert(out.controlRows.end(), perm.begin(),
+                             perm.begin() + std::min<std::int64_t>(need, static_cast<std::int64_t>(perm.size())));
+    }
+    ExpressionMatrix expr = dataset.expression(out.controlRows);
+    if (prep.normalizeTotal > 0) normalizeTotal(expr, prep.normalizeTotal);
+    if (prep.log1p) log1pInPlace(expr);
+    RowMatrixF dense = expr.toDense();
+    SampleInput in;
+    in.geneIds = geneTokens;
+    in.perturbationIds = out.check.tokens;
+    in.control.resize(static_cast<std::size_t>(req.cells * T));
+    for (std::int64_t i = 0; i < req.cells; ++i)
+      for (std::int64_t j = 0; j < T; ++j) in.control[static_cast<std::size_t>(i * T + j)] = dense(i, geneCols[j]);
+
+    SamplerOptions so;
+    so.method = req.method;
+    so.timePoints = req.timePoints;
+    so.seed = deriveSeed(req.seed, "noise:" + req.context + ":" + out.check.key);
+    so.chunkSize = req.chunkSize;
+    so.attentionCells = req.attentionCells;
+    FlowSampler sampler(impl_->network, so);
+    const std::string stage = out.check.key;
+    Progress sub = progress.sub(perItem * static_cast<double>(k), perItem * static_cast<double>(k + 1));
+    Progress labelled([&sub, stage](const ProgressInfo& p) {
+      ProgressInfo q = p;
+      q.stage = stage + ": " + p.stage;
+      sub.report(q.fraction, q.stage, q.step, q.steps);
+    });
+    SampleResult res = sampler.sample(in, labelled, cancel);
+    out.cells = Eigen::Map<const RowMatrixF>(res.prediction.data(), res.cells, res.genes);
+    out.attention = std::move(res.attention);
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (onResult) onResult(out);
+    results.push_back(std::move(out));
+  }
+  progress.report(1.0, "done");
+  return results;
+}
+
+}  // namespace scdfm

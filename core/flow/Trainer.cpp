@@ -1,0 +1,454 @@
+#include "core/flow/Trainer.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+
+#include "core/data/Dataset.h"
+#include "core/data/GeneGraph.h"
+#include "core/data/GeneVocab.h"
+#include "core/data/Preprocess.h"
+#include "core/eval/Baselines.h"
+#include "core/eval/Metrics.h"
+#include "core/flow/CheckpointModel.h"
+#include "core/flow/FlowLoss.h"
+#include "core/flow/FlowSampler.h"
+#include "core/flow/Predictor.h"
+#include "core/model/ScDfmModel.h"
+#include "core/model/ScDfmNetwork.h"
+#include "core/util/BuildInfo.h"
+#include "core/util/Error.h"
+#include "core/util/Strings.h"
+
+namespace scdfm {
+
+double cosineLearningRate(std::int64_t step, double lr, double lrMin, std::int64_t period) {
+  const double pi = 3.14159265358979323846;
+  return lrMin + (lr - lrMin) * (1.0 + std::cos(pi * static_cast<double>(step) / static_cast<double>(period))) / 2.0;
+}
+
+std::vector<std::string> additiveTestSplit(const std::vector<std::string>& keys, int fold) {
+  std::vector<std::string> combos;
+  for (const auto& k : keys)
+    if (k.find('+') != std::string::npos) combos.push_back(k);
+  std::sort(combos.begin(), combos.end());
+  // The authors shuffle with numpy's seed 42 + fold; we use the same seeds with
+  // std::mt19937_64 (the same rule, not the same draw: ship test conditions to match exactly).
+  std::mt19937_64 rng(static_cast<std::uint64_t>(42 + fold));
+  std::shuffle(combos.begin(), combos.end(), rng);
+  combos.resize(static_cast<std::size_t>(0.3 * static_cast<double>(combos.size())));
+  std::sort(combos.begin(), combos.end());
+  return combos;
+}
+
+namespace {
+
+struct Condition {
+  std::string key;
+  std::vector<std::string> components;
+  std::vector<std::int64_t> tokens;                        // 2 vocabulary ids
+  std::map<std::string, std::vector<std::int64_t>> rows;   // context → matrix rows
+  std::vector<std::int64_t> allRows;
+};
+
+struct AdamSlot {
+  torch::Tensor m, v;
+  std::int64_t step = 0;
+};
+
+}  // namespace
+
+TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::function<void(const TrainStepInfo&)>& onStep,
+                       const Progress& progress, const CancelToken& cancel) {
+  if (o.steps <= 0) throw InputError("", "steps", "must be positive");
+  if (o.batchSize < 2) throw InputError("", "batch size", "must be at least 2 (the MMD needs pairs)");
+  const auto& cat = ds.catalog();
+  const std::string ckptPath = o.outDir.empty() ? std::string() : (std::filesystem::path(o.outDir) / "checkpoint.safetensors").string();
+  if (!ckptPath.empty()) {
+    std::filesystem::create_directories(o.outDir);
+    if (!o.resume && std::filesystem::exists(ckptPath))
+      throw InputError(ckptPath, "", "a checkpoint from an earlier run is already there",
+                       "Continue it with --resume, or choose another --out folder");
+    if (o.resume && !std::filesystem::exists(ckptPath))
+      throw InputError(ckptPath, "", "--resume given but there is no checkpoint to resume", "Run without --resume");
+  }
+  progress.report(0.0, "reading expression");
+
+  // --- expression, genes, vocabulary --------------------------------------------
+  std::vector<std::int64_t> allRows(static_cast<std::size_t>(ds.nCells()));
+  for (std::size_t i = 0; i < allRows.size(); ++i) allRows[i] = static_cast<std::int64_t>(i);
+  ExpressionMatrix expr = ds.expression(allRows);
+  if (o.normalizeTotal > 0) normalizeTotal(expr, o.normalizeTotal);
+  if (o.log1p) log1pInPlace(expr);
+
+  std::vector<const CatalogEntry*> entries;
+  std::vector<std::int64_t> forced;
+  std::vector<std::string> skipped;
+  for (const auto& e : cat.entries()) {
+    if (e.isControl() || !e.observed || e.nCells == 0) continue;
+    // The model encodes one or two perturbed genes ('crisper'): drugs and larger sets are left out.
+    if (e.kind() != PerturbationKind::Gene || e.perturbation.components.size() > 2) {
+      skipped.push_back(e.key);
+      continue;
+    }
+    entries.push_back(&e);
+    for (const auto& c : e.perturbation.components)
+      if (auto g = ds.findGene(c.name)) forced.push_back(*g);
+  }
+  if (entries.empty())
+    throw InputError(ds.path(), "obs", "no genetic perturbations of one or two genes to train on" +
+                                           (skipped.empty() ? std::string() : " (skipped: " + listForMessage(skipped) + ")"),
+                     "This model encodes perturbed genes (GEARS/Norman style conditions); drugs are not supported");
+  std::vector<std::int64_t> selected;
+  if (o.nTopGenes > 0 && o.nTopGenes < ds.nGenes()) {
+    HvgOptions hopt;
+    hopt.nTopGenes = o.nTopGenes;
+    selected = selectGenes(highlyVariableGenesSeurat(expr, hopt), forced);
+  } else {
+    for (std::int64_t g = 0; g < ds.nGenes(); ++g) selected.push_back(g);
+  }
+  std::vector<std::string> genes;
+  for (auto g : selected) genes.push_back(ds.geneNames()[static_cast<std::size_t>(g)]);
+  const auto G = static_cast<std::int64_t>(genes.size());
+  const GeneVocab vocab = GeneVocab::fromGenes(genes);
+  std::vector<std::int64_t> geneTokens = vocab.encode(genes);
+  // Dense cells × selected genes.
+  RowMatrixF X(ds.nCells(), G);
+  {
+    RowMatrixF full;
+    std::vector<std::int64_t> colOf(static_cast<std::size_t>(ds.nGenes()), -1);
+    for (std::int64_t j = 0; j < G; ++j) colOf[static_cast<std::size_t>(selected[static_cast<std::size_t>(j)])] = j;
+    X.setZero();
+    if (expr.sparse) {
+      for (std::int64_t r = 0; r < expr.csr.outerSize(); ++r)
+        for (SparseRowMatrixF::InnerIterator it(expr.csr, r); it; ++it)
+          if (auto j = colOf[static_cast<std::size_t>(it.col())]; j >= 0) X(r, j) = it.value();
+    } else {
+      for (std::int64_t j = 0; j < G; ++j) X.col(j) = expr.dense.col(selected[static_cast<std::size_t>(j)]);
+    }
+  }
+  expr = ExpressionMatrix();
+
+  // --- conditions and split --------------------------------------------------------
+  std::vector<Condition> conds;
+  std::vector<std::string> dropped;
+  for (const auto* e : entries) {
+    Condition c;
+    c.key = e->key;
+    bool ok = true;
+    for (const auto& comp : e->perturbation.components) {
+      auto id = vocab.find(comp.name);
+      if (!id) ok = false;
+      else {
+        c.components.push_back(comp.name);
+        c.tokens.push_back(*id);
+      }
+    }
+    if (!ok) {
+      dropped.push_back(e->key);
+      continue;
+    }
+    if (c.tokens.size() == 1) c.tokens.push_back(GeneVocab::kControl);
+    for (auto r : cat.cellsOf(e->key)) {
+      c.rows[cat.cellTypeOf(r)].push_back(r);
+      c.allRows.push_back(r);
+    }
+    conds.push_back(std::move(c));
+  }
+  std::vector<std::string> keys;
+  for (const auto& c : conds) keys.push_back(c.key);
+  std::set<std::string> testSet;
+  std::string splitName = o.split;
+  if (!o.testConditions.empty()) {
+    splitName = "custom";
+    for (const auto& t : o.testConditions) testSet.insert(cat.resolve(t).key);
+  } else if (o.split == "additive") {
+    auto t = additiveTestSplit(keys, o.fold);
+    testSet.insert(t.begin(), t.end());
+    splitName = "additive fold " + std::to_string(o.fold);
+  } else if (o.split != "none") {
+    throw InputError("", "split", "unknown split '" + o.split + "'", "Use additive or none, or list --test conditions");
+  }
+  std::vector<const Condition*> train, test;
+  for (const auto& c : conds) (testSet.count(c.key) ? test : train).push_back(&c);
+  if (train.empty()) throw InputError(ds.path(), "split", "every condition is held out; nothing to train on");
+  std::map<std::string, std::vector<std::int64_t>> controlsByContext;
+  for (auto r : cat.controlCells()) controlsByContext[cat.cellTypeOf(r)].push_back(r);
+  if (controlsByContext.empty()) throw InputError(ds.path(), "obs", "no control cells", "scDFM conditions on controls");
+  std::vector<std::int64_t> allControls = cat.controlCells();
+
+  TrainResult result;
+  result.skipped = skipped;
+  result.skipped.insert(result.skipped.end(), dropped.begin(), dropped.end());
+  for (auto* c : train) result.trainConditions.push_back(c->key);
+  for (auto* c : test) result.testConditions.push_back(c->key);
+
+  // --- gene graph from the training cells (perturbed of train conditions + controls) ---
+  progress.report(0.02, "building the gene graph");
+  std::vector<std::int64_t> graphRows = allControls;
+  for (auto* c : train) graphRows.insert(graphRows.end(), c->allRows.begin(), c->allRows.end());
+  std::sort(graphRows.begin(), graphRows.end());
+  ExpressionMatrix graphExpr;
+  graphExpr.encoding = MatrixEncoding::Dense;
+  graphExpr.sparse = false;
+  graphExpr.dense.resize(static_cast<std::int64_t>(graphRows.size()), G);
+  for (std::size_t i = 0; i < graphRows.size(); ++i) graphExpr.dense.row(static_cast<std::int64_t>(i)) = X.row(graphRows[i]);
+  GeneGraphOptions gopt;
+  gopt.topk = o.graphTopK;
+  gopt.useNegativeEdge = o.graphNegativeEdges;
+  GeneGraphMask graph = buildGeneGraph(graphExpr, genes, gopt, Progress::none(), cancel);
+  graphExpr = ExpressionMatrix();
+  if (graph.geneOrder != vocab.genes()) throw InternalError("gene graph order differs from the vocabulary order");
+  RawTensor mask;
+  mask.dtype = DType::BOOL;
+  mask.shape = {graph.size, graph.size};
+  mask.data = graph.blocked;
+
+  // --- network, optimizer, resume ------------------------------------------------------
+  ModelConfig cfg = o.model;
+  cfg.ntoken = std::max(cfg.ntoken, vocab.size());
+  cfg.n_graph_tokens = graph.size;
+  cfg.validate("model configuration");
+  auto network = ScDfmNetwork::initialized(cfg, mask, o.seed, o.device);
+  ScDfmModelImpl& model = network->module();
+  const auto device = model.p_mask_embed.device();
+  std::map<std::string, AdamSlot> adam;
+  std::int64_t startStep = 0;
+  const std::string dataSha = sha256File(ds.path());
+  if (o.resume) {
+    ModelCheckpoint prev = readModelCheckpoint(ckptPath);
+    if (prev.genes != genes || prev.training.dataSha256 != dataSha)
+      throw InputError(ckptPath, "", "the checkpoint was trained on other data or genes",
+                       "Resume with the same data file and options, or start a new --out folder");
+    if (prev.training.trainConditions != result.trainConditions)
+      throw InputError(ckptPath, "training.train_conditions", "the split differs from the checkpoint's",
+                       "Resume with the same --split / --test options");
+    loadStateDict(model, prev.weights, ckptPath);
+    startStep = prev.trainerMeta.value("step", std::int64_t{0});
+    const auto steps = prev.trainerMeta.value("adam_steps", nlohmann::json::object());
+    for (auto it = steps.begin(); it != steps.end(); ++it) {
+      AdamSlot s;
+      s.step = it->get<std::int64_t>();
+      s.m = toTorch(prev.trainerState.at("adam." + it.key() + ".exp_avg")).to(device);
+      s.v = toTorch(prev.trainerState.at("adam." + it.key() + ".exp_avg_sq")).to(device);
+      adam[it.key()] = std::move(s);
+    }
+  }
+  result.startStep = startStep;
+  std::vector<std::pair<std::string, torch::Tensor>> params;
+  for (auto& p : model.named_parameters(true)) params.emplace_back(p.key(), p.value());
+
+  auto saveCheckpoint = [&](std::int64_t step) {
+    if (ckptPath.empty()) return;
+    ModelCheckpoint c;
+    storeModel(model, c);
+    c.genes = genes;
+    c.vocabulary = vocab.tokens();
+    c.graph = {{"source", "built from the training cells"}, {"topk", o.graphTopK},
+               {"negative_edges", o.graphNegativeEdges}, {"cells", graphRows.size()}};
+    c.preprocessing.normalizeTotal = o.normalizeTotal;
+    c.preprocessing.log1p = o.log1p;
+    c.preprocessing.geneSelection = o.nTopGenes > 0 && o.nTopGenes < ds.nGenes()
+                                        ? "seurat HVG " + std::to_string(o.nTopGenes) + " + perturbed genes"
+                                        : "all genes";
+    auto& t = c.training;
+    t.dataFile = std::filesystem::path(ds.path()).filename().string();
+    t.dataSha256 = dataSha;
+    t.split = splitName;
+    t.trainConditions = result.trainConditions;
+    t.testConditions = result.testConditions;
+    t.steps = step;
+    t.seed = o.seed;
+    t.contextColumn = cat.roles().cellType;
+    t.hyper = {{"batch_size", o.batchSize}, {"genes_per_step", o.genesPerStep}, {"lr", o.lr},
+               {"lr_min", o.lrMin}, {"lr_period", o.lrPeriod}, {"gamma", o.gamma}, {"use_mmd", o.useMmd},
+               {"steps_requested", o.steps}};
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& [k, v] : result.validation)
+      if (std::isfinite(v)) metrics[k] = v;
+    for (const auto& [k, v] : result.baselineValidation)
+      if (std::isfinite(v)) metrics["baseline." + k] = v;
+    t.metrics = metrics;
+    t.createdBy = std::string("scdfm ") + build::kVersion;
+    t.createdAt = utcNowIso8601();
+    nlohmann::json adamSteps = nlohmann::json::object();
+    for (const auto& [name, s] : adam) {
+      adamSteps[name] = s.step;
+      c.trainerState["adam." + name + ".exp_avg"] = fromTorch(s.m);
+      c.trainerState["adam." + name + ".exp_avg_sq"] = fromTorch(s.v);
+    }
+    c.trainerMeta = {{"step", step}, {"adam_steps", adamSteps}};
+    writeModelCheckpoint(ckptPath, c);
+    result.checkpointPath = ckptPath;
+  };
+
+  // --- validation on held-out conditions ----------------------------------------------
+  auto validate = [&](std::int64_t step) {
+    if (test.empty()) return;
+    model.eval();
+    std::map<std::string, std::vector<double>> acc, accBase;
+    const auto nEval = std::min<std::int64_t>(o.validationConditions, static_cast<std::int64_t>(test.size()));
+    for (std::int64_t k = 0; k < nEval; ++k) {
+      cancel.throwIfCancelled();
+      const Condition& c = *test[static_cast<std::size_t>(k)];
+      // Largest context of the condition, its controls.
+      auto best = std::max_element(c.rows.begin(), c.rows.end(),
+                                   [](const auto& a, const auto& b) { return a.second.size() < b.second.size(); });
+      const auto& ctrlRows = controlsByContext.count(best->first) ? controlsByContext.at(best->first) : allControls;
+      std::mt19937_64 rng(deriveSeed(o.seed, "validation:" + c.key));
+      const auto n = o.validationCells;
+      std::uniform_int_distribution<std::size_t> pick(0, ctrlRows.size() - 1);
+      RowMatrixF control(n, G), observed(static_cast<std::int64_t>(best->second.size()), G);
+      for (std::int64_t i = 0; i < n; ++i) control.row(i) = X.row(ctrlRows[pick(rng)]);
+      for (std::size_t i = 0; i < best->second.size(); ++i) observed.row(static_cast<std::int64_t>(i)) = X.row(best->second[i]);
+      SampleInput in;
+      in.geneIds = geneTokens;
+      in.perturbationIds = c.tokens;
+      in.control.assign(control.data(), control.data() + control.size());
+      SamplerOptions so;
+      so.timePoints = o.validationTimePoints;
+      so.seed = deriveSeed(o.seed, "validation-noise:" + c.key);
+      auto res = FlowSampler(network, so).sample(in, Progress::none(), cancel);
+      RowMatrixF predicted = Eigen::Map<const RowMatrixF>(res.prediction.data(), n, G);
+      // Baseline: additive over the training singles when all are known, else no change.
+      std::vector<Eigen::VectorXd> deltas;
+      bool additive = true;
+      for (const auto& comp : c.components) {
+        const Condition* single = nullptr;
+        for (auto* t : train)
+          if (t->key == comp) single = t;
+        if (!single) {
+          additive = false;
+          break;
+        }
+        RowMatrixF cells(static_cast<std::int64_t>(single->allRows.size()), G);
+        for (std::size_t i = 0; i < single->allRows.size(); ++i) cells.row(static_cast<std::int64_t>(i)) = X.row(single->allRows[i]);
+        RowMatrixF ctrlAll(static_cast<std::int64_t>(allControls.size()), G);
+        for (std::size_t i = 0; i < allControls.size(); ++i) ctrlAll.row(static_cast<std::int64_t>(i)) = X.row(allControls[i]);
+        deltas.push_back(meanDelta(cells, ctrlAll));
+      }
+      RowMatrixF baseline = additive ? additiveBaseline(control, deltas) : noChangeBaseline(control);
+      EvalOptions eo;
+      auto m = evaluatePerturbation(control, observed, predicted, genes, eo);
+      auto b = evaluatePerturbation(control, observed, baseline, genes, eo);
+      for (const auto& [key, v] : m) acc[key].push_back(v);
+      for (const auto& [key, v] : b) accBase[key].push_back(v);
+    }
+    auto mean = [](const std::vector<double>& v) {
+      double s = 0;
+      int n = 0;
+      for (double x : v)
+        if (std::isfinite(x)) {
+          s += x;
+          ++n;
+        }
+      return n ? s / n : std::nan("");
+    };
+    result.validation.clear();
+    result.baselineValidation.clear();
+    for (const auto& [k, v] : acc) result.validation[k] = mean(v);
+    for (const auto& [k, v] : accBase) result.baselineValidation[k] = mean(v);
+    model.train();
+    (void)step;
+  };
+
+  // --- the loop -------------------------------------------------------------------------
+  applyTorchThreads();
+  model.train();
+  FlowLossOptions lossOptions;
+  lossOptions.useMmd = o.useMmd;
+  lossOptions.gamma = o.gamma;
+  const auto B = o.batchSize;
+  const auto T = std::min<std::int64_t>(o.genesPerStep > 0 ? o.genesPerStep : G, G);
+  const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
+  for (std::int64_t step = startStep; step < o.steps; ++step) {
+    if (cancel.cancelled()) {
+      saveCheckpoint(step);
+      cancel.throwIfCancelled();
+    }
+    // Every draw of this step comes from (seed, step): resume == uninterrupted.
+    std::mt19937_64 rng(deriveSeed(o.seed, "step:" + std::to_string(step)));
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(o.seed, "torch:" + std::to_string(step)));
+    torch::manual_seed(deriveSeed(o.seed, "dropout:" + std::to_string(step)));
+    const Condition& c = *train[std::uniform_int_distribution<std::size_t>(0, train.size() - 1)(rng)];
+    const std::int64_t anchor = c.allRows[std::uniform_int_distribution<std::size_t>(0, c.allRows.size() - 1)(rng)];
+    const std::string& context = cat.cellTypeOf(anchor);
+    const auto& targetRows = c.rows.at(context);
+    const auto& ctrlRows = controlsByContext.count(context) ? controlsByContext.at(context) : allControls;
+    std::vector<std::int64_t> geneSubset(static_cast<std::size_t>(G));
+    for (std::int64_t j = 0; j < G; ++j) geneSubset[static_cast<std::size_t>(j)] = j;
+    if (T < G) {
+      std::shuffle(geneSubset.begin(), geneSubset.end(), rng);
+      geneSubset.resize(static_cast<std::size_t>(T));
+    }
+    std::vector<float> tgt(static_cast<std::size_t>(B * T)), src(static_cast<std::size_t>(B * T));
+    std::uniform_int_distribution<std::size_t> pickT(0, targetRows.size() - 1), pickC(0, ctrlRows.size() - 1);
+    for (std::int64_t i = 0; i < B; ++i) {
+      const auto rt = targetRows[pickT(rng)], rc = ctrlRows[pickC(rng)];
+      for (std::int64_t j = 0; j < T; ++j) {
+        const auto g = geneSubset[static_cast<std::size_t>(j)];
+        tgt[static_cast<std::size_t>(i * T + j)] = X(rt, g);
+        src[static_cast<std::size_t>(i * T + j)] = X(rc, g);
+      }
+    }
+    std::vector<std::int64_t> tokens(static_cast<std::size_t>(T));
+    for (std::int64_t j = 0; j < T; ++j) tokens[static_cast<std::size_t>(j)] = geneTokens[static_cast<std::size_t>(geneSubset[static_cast<std::size_t>(j)])];
+    auto geneIds = torch::tensor(tokens, torch::kInt64).unsqueeze(0).expand({B, T}).to(device);
+    auto target = torch::from_blob(tgt.data(), {B, T}, f32).clone().to(device);
+    auto source = torch::from_blob(src.data(), {B, T}, f32).clone().to(device);
+    auto pert = torch::tensor(c.tokens, torch::kInt64).unsqueeze(0).expand({B, 2}).to(device);
+    auto t = torch::rand({B}, gen, f32).to(device);
+    auto noise = torch::randn({B, T}, gen, f32).to(device);
+
+    for (auto& [name, p] : params) p.mutable_grad() = torch::Tensor();  // zero_grad(set_to_none=True)
+    auto terms = flowMatchingLoss(model, geneIds, source, target, pert, noise, t, lossOptions);
+    terms.total.backward();
+    const double lr = cosineLearningRate(step, o.lr, o.lrMin, o.lrPeriod);
+    {
+      torch::NoGradGuard noGrad;
+      for (auto& [name, p] : params) {
+        const auto& g = p.grad();
+        if (!g.defined()) continue;  // unused parameters get no Adam state (as torch's Adam)
+        auto& s = adam[name];
+        if (!s.m.defined()) {
+          s.m = torch::zeros_like(p);
+          s.v = torch::zeros_like(p);
+        }
+        ++s.step;
+        s.m.mul_(o.beta1).add_(g, 1.0 - o.beta1);
+        s.v.mul_(o.beta2).addcmul_(g, g, 1.0 - o.beta2);
+        const double bc1 = 1.0 - std::pow(o.beta1, static_cast<double>(s.step));
+        const double bc2 = 1.0 - std::pow(o.beta2, static_cast<double>(s.step));
+        auto denom = (s.v.sqrt() / std::sqrt(bc2)).add_(o.eps);
+        p.addcdiv_(s.m, denom, -lr / bc1);
+      }
+    }
+    TrainStepInfo info;
+    info.step = step + 1;
+    info.loss = terms.total.item<double>();
+    info.lossFm = terms.lossFm.item<double>();
+    info.lossMmd = terms.lossMmd.defined() ? terms.lossMmd.item<double>() : 0.0;
+    info.lr = lr;
+    info.perturbation = c.key;
+    result.losses.push_back(info.loss);
+    ++result.stepsDone;
+    if (onStep) onStep(info);
+    progress.report(0.05 + 0.9 * static_cast<double>(step + 1) / static_cast<double>(o.steps), "training", step + 1,
+                    o.steps);
+    const bool last = step + 1 == o.steps;
+    if (o.validateEvery > 0 && (step + 1) % o.validateEvery == 0 && !last) validate(step + 1);
+    if (o.checkpointEvery > 0 && (step + 1) % o.checkpointEvery == 0 && !last) saveCheckpoint(step + 1);
+  }
+  progress.report(0.96, "validating");
+  validate(o.steps);
+  saveCheckpoint(o.steps);
+  progress.report(1.0, "done");
+  return result;
+}
+
+}  // namespace scdfm

@@ -1,0 +1,124 @@
+// Predictor on the simulator's tiny dataset with a briefly trained tiny model.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "TestSupport.h"
+#include "core/data/Dataset.h"
+#include "core/flow/Predictor.h"
+#include "core/flow/Trainer.h"
+#include "core/util/Error.h"
+#include "core/util/Threads.h"
+
+using namespace scdfm;
+
+namespace {
+
+std::string tinyData() { return test::dataDir() + "/tiny.h5ad"; }
+
+// A tiny model trained for a few steps (once per test binary).
+const std::string& tinyCheckpoint() {
+  static const std::string path = [] {
+    setThreadCount(1);
+    auto dir = test::scratchDir("predictor_model");
+    Dataset ds(tinyData());
+    TrainerOptions o;
+    o.model.d_model = 32;
+    o.model.nhead = 4;
+    o.model.nlayers = 2;
+    o.model.ntoken = 0;
+    o.steps = 2;
+    o.normalizeTotal = 1e4;
+    o.log1p = true;
+    o.batchSize = 8;
+    o.nTopGenes = 0;
+    o.graphTopK = 5;
+    o.device = "cpu";
+    o.outDir = dir;
+    o.validationConditions = 1;
+    o.validationCells = 8;
+    o.validationTimePoints = 3;
+    return trainModel(ds, o).checkpointPath;
+  }();
+  return path;
+}
+
+}  // namespace
+
+TEST(Predictor, GeneratesRequestedCellsDeterministically) {
+  if (!std::filesystem::exists(tinyData())) GTEST_SKIP() << "no " << tinyData() << " (build the 'datasets' target)";
+  Dataset ds(tinyData());
+  Predictor p(tinyCheckpoint(), "cpu");
+  const auto& ck = p.checkpoint();
+  ASSERT_FALSE(ck.training.trainConditions.empty());
+  std::vector<std::string> queries{ck.training.trainConditions.front()};
+  if (!ck.training.testConditions.empty()) queries.push_back(ck.training.testConditions.front());
+  PredictRequest req;
+  req.perturbations = queries;
+  req.cells = 12;
+  req.timePoints = 3;
+  req.chunkSize = 8;
+  req.seed = 3;
+  int results = 0, steps = 0;
+  auto out = p.predict(ds, req, [&](const PredictedPerturbation&) { ++results; },
+                       Progress([&](const ProgressInfo&) { ++steps; }));
+  ASSERT_EQ(out.size(), queries.size());
+  EXPECT_EQ(results, static_cast<int>(queries.size()));
+  EXPECT_GT(steps, 0);
+  for (const auto& r : out) {
+    EXPECT_EQ(r.cells.rows(), 12);
+    EXPECT_EQ(r.cells.cols(), static_cast<std::int64_t>(r.genes.size()));
+    EXPECT_EQ(r.genes, ck.genes);
+    EXPECT_EQ(r.controlRows.size(), 12u);
+    EXPECT_GE(r.cells.minCoeff(), 0.0f);
+    EXPECT_TRUE(r.check.observedInData);
+  }
+  EXPECT_EQ(out[0].check.seenInTraining, std::optional<bool>(true));
+  if (out.size() > 1) {
+    EXPECT_EQ(out[1].check.seenInTraining, std::optional<bool>(false));
+    EXPECT_FALSE(out[1].check.notes.empty());
+  }
+  // Same seed, same cells; other seed, other cells; independent of request order.
+  auto again = p.predict(ds, req);
+  EXPECT_TRUE(again[0].cells == out[0].cells);
+  std::reverse(req.perturbations.begin(), req.perturbations.end());
+  auto reversed = p.predict(ds, req);
+  EXPECT_TRUE(reversed.back().cells == out[0].cells);
+  req.seed = 4;
+  auto other = p.predict(ds, req);
+  EXPECT_FALSE(other.back().cells == out[0].cells);
+}
+
+TEST(Predictor, VocabularyChecksAndCancel) {
+  if (!std::filesystem::exists(tinyData())) GTEST_SKIP() << "no " << tinyData() << " (build the 'datasets' target)";
+  Dataset ds(tinyData());
+  Predictor p(tinyCheckpoint(), "cpu");
+  const auto genes = p.checkpoint().genes;
+  ASSERT_GE(genes.size(), 2u);
+  // An unseen pair of known genes is allowed and flagged.
+  auto c = p.check(genes[0] + "+" + genes[1], &ds);
+  EXPECT_TRUE(c.combination);
+  EXPECT_EQ(c.tokens.size(), 2u);
+  // Single: [gene, control].
+  auto s = p.check(genes[0]);
+  EXPECT_EQ(s.tokens[1], 3);
+  try {
+    p.check(genes[0] + "X+" + genes[1]);
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(genes[0]), std::string::npos) << e.what();  // closest match
+  }
+  EXPECT_THROW(p.check("ctrl"), InputError);
+  EXPECT_THROW(p.check(genes[0] + "+" + genes[1] + "+" + genes[2]), InputError);
+  EXPECT_THROW(p.check("drug:dexamethasone@10"), InputError);
+  PredictRequest req;
+  req.perturbations = {genes[0]};
+  req.cells = 8;
+  req.timePoints = 5;
+  req.context = "no-such-cell-type";
+  EXPECT_THROW(p.predict(ds, req), InputError);
+  req.context.clear();
+  CancelToken cancel;
+  cancel.cancel();
+  EXPECT_THROW(p.predict(ds, req, {}, Progress::none(), cancel), Cancelled);
+}

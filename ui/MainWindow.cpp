@@ -1,0 +1,478 @@
+#include "ui/MainWindow.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <cstdio>
+#include <set>
+
+#include "core/flow/Predictor.h"
+#include "core/io/H5adReader.h"
+#include "core/util/BuildInfo.h"
+#include "ui/JobRunner.h"
+#include "ui/StatusIndicators.h"
+#include "ui/panels/DatasetPanel.h"
+#include "ui/views/CategoryPalette.h"
+#include "ui/views/UmapView.h"
+
+// resources.qrc is compiled into the static scdfm_ui library: register it
+// explicitly (the macro must be used outside any namespace).
+static void initScdfmResources() { Q_INIT_RESOURCE(resources); }
+
+namespace scdfm::ui {
+
+namespace {
+constexpr int kMaxRecent = 10;
+constexpr int kMaxCategories = 500;  // more distinct values than this: not offered as a colouring
+const char* kPerturbationColoring = "__perturbation__";
+
+bool isH5ad(const QString& path) { return path.endsWith(".h5ad", Qt::CaseInsensitive); }
+}  // namespace
+
+template <typename F, typename D>
+quint64 MainWindow::runJob(const QString& name, F work, D done) {
+  quint64 id = jobs_->run(name, std::move(work));
+  using R = std::invoke_result_t<F, const Progress&, const CancelToken&>;
+  onFinished_[id] = [done = std::move(done)](const std::any& result) { done(std::any_cast<R>(result)); };
+  return id;
+}
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  initScdfmResources();
+  setWindowTitle(tr("scDFM Studio"));
+  setWindowIcon(QIcon(":/scdfm/scdfm-studio.svg"));
+  setAcceptDrops(true);
+  resize(1400, 900);
+
+  jobs_ = new JobRunner(this);
+
+  // Centre: a row of view controls above the embedding.
+  auto* centre = new QWidget;
+  auto* layout = new QVBoxLayout(centre);
+  layout->setContentsMargins(4, 4, 4, 4);
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(new QLabel(tr("Colour by:")));
+  colorBy_ = new QComboBox;
+  colorBy_->setMinimumContentsLength(18);
+  colorBy_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  colorBy_->setToolTip(tr("obs column whose categories colour the cells (uns['<column>_colors'] when stored)"));
+  controls->addWidget(colorBy_);
+  computeUmap_ = new QPushButton(tr("Compute UMAP"));
+  computeUmap_->setToolTip(tr("Normalise (total 1e4, log1p), PCA (50 components) and UMAP (umap-learn defaults) "
+                              "of all cells; runs in the background and can be cancelled"));
+  controls->addWidget(computeUmap_);
+  auto* reset = new QPushButton(tr("Reset view"));
+  reset->setToolTip(tr("Show all cells (or double-click the view). Drag to pan, wheel to zoom."));
+  controls->addWidget(reset);
+  controls->addStretch(1);
+  layout->addLayout(controls);
+  view_ = new UmapView;
+  view_->setPlaceholder(tr("Open an .h5ad dataset (File ▸ Open dataset…, or drop it here)."));
+  view_->setHoverText([this](int cell) { return hoverText(cell); });
+  layout->addWidget(view_, 1);
+  setCentralWidget(centre);
+
+  panel_ = new DatasetPanel;
+  auto* dock = new QDockWidget(tr("Dataset"), this);
+  dock->setObjectName("DatasetDock");
+  dock->setWidget(panel_);
+  dock->setMinimumWidth(420);
+  addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+  status_ = new StatusIndicators(statusBar(), jobs_);
+  createMenus();
+
+  connect(colorBy_, &QComboBox::currentIndexChanged, this, [this] { applyColoring(); });
+  connect(computeUmap_, &QPushButton::clicked, this, &MainWindow::computeUmap);
+  connect(reset, &QPushButton::clicked, view_, &UmapView::resetView);
+  connect(panel_, &DatasetPanel::conditionSelected, this, [this](const QString& key) {
+    selectedCondition_ = key;
+    applyColoring();
+  });
+  connect(jobs_, &JobRunner::finished, this, [this](quint64 job, const std::any& result) {
+    auto it = onFinished_.find(job);
+    if (it == onFinished_.end()) return;
+    auto done = std::move(it->second);
+    onFinished_.erase(it);
+    jobPath_.erase(job);
+    done(result);
+  });
+  connect(jobs_, &JobRunner::failed, this,
+          [this](quint64 job, const QString& title, const QString& message, const QString& hint) {
+            onFinished_.erase(job);
+            auto path = jobPath_.find(job);
+            if (path != jobPath_.end()) {
+              emit datasetFailed(path->second, message);
+              jobPath_.erase(path);
+            }
+            showError(title, message, hint);
+          });
+  connect(jobs_, &JobRunner::cancelled, this, [this](quint64 job) {
+    onFinished_.erase(job);
+    jobPath_.erase(job);
+  });
+  installDataset(OpenedDataset{});
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->setToolTipsVisible(true);
+  QAction* open = file->addAction(tr("&Open dataset…"), this, &MainWindow::chooseDatasetToOpen);
+  open->setShortcut(QKeySequence::Open);
+  open->setToolTip(tr("Open an AnnData .h5ad file"));
+  recentMenu_ = file->addMenu(tr("Open &recent"));
+  connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+  rebuildRecentMenu();
+  QAction* checkpoint = file->addAction(tr("Open &checkpoint…"), this, &MainWindow::chooseCheckpointToOpen);
+  checkpoint->setToolTip(tr("Load a trained scDFM model (the authors' checkpoint.pt or an imported one) "
+                            "for predictions"));
+  file->addSeparator();
+  exportAction_ = file->addAction(tr("&Export figure…"), this, &MainWindow::exportFigure);
+  exportAction_->setShortcut(QKeySequence(tr("Ctrl+E")));
+  exportAction_->setToolTip(tr("Save the embedding view as PNG (2x resolution), SVG or PDF (vector)"));
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About scDFM Studio"), this, &MainWindow::showAbout);
+}
+
+QStringList MainWindow::recentFiles() { return QSettings().value("recentFiles").toStringList(); }
+
+void MainWindow::addRecentFile(const QString& path) {
+  QStringList files = recentFiles();
+  const QString absolute = QFileInfo(path).absoluteFilePath();
+  files.removeAll(absolute);
+  files.prepend(absolute);
+  while (files.size() > kMaxRecent) files.removeLast();
+  QSettings().setValue("recentFiles", files);
+}
+
+void MainWindow::rebuildRecentMenu() {
+  recentMenu_->clear();
+  const QStringList files = recentFiles();
+  for (const QString& f : files) {
+    QAction* a = recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { openDataset(f); });
+    a->setToolTip(f);
+    a->setEnabled(QFileInfo::exists(f));
+  }
+  if (files.isEmpty()) recentMenu_->addAction(tr("(none)"))->setEnabled(false);
+  recentMenu_->addSeparator();
+  recentMenu_->addAction(tr("Clear list"), this, [] { QSettings().remove("recentFiles"); })
+      ->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::chooseDatasetToOpen() {
+  QString start = recentFiles().isEmpty() ? QString() : QFileInfo(recentFiles().first()).absolutePath();
+  QString path = QFileDialog::getOpenFileName(this, tr("Open dataset"), start,
+                                              tr("AnnData files (*.h5ad);;All files (*)"));
+  if (!path.isEmpty()) openDataset(path);
+}
+
+void MainWindow::chooseCheckpointToOpen() {
+  QString path = QFileDialog::getOpenFileName(
+      this, tr("Open checkpoint"), QSettings().value("lastCheckpointDir").toString(),
+      tr("scDFM checkpoints (*.pt *.pth *.ckpt *.safetensors *.scdfm);;All files (*)"));
+  if (path.isEmpty()) return;
+  QSettings().setValue("lastCheckpointDir", QFileInfo(path).absolutePath());
+  openCheckpoint(path);
+}
+
+void MainWindow::openCheckpoint(const QString& path) {
+  const std::string file = QFileInfo(path).absoluteFilePath().toStdString();
+  runJob(tr("Loading checkpoint %1").arg(QFileInfo(path).fileName()),
+         [file](const Progress& progress, const CancelToken& cancel) {
+           progress.report(0.0, "Reading the checkpoint");
+           auto predictor = std::make_shared<const Predictor>(file, "auto");
+           cancel.throwIfCancelled();
+           return predictor;
+         },
+         [this, path](std::shared_ptr<const Predictor> predictor) {
+           predictor_ = std::move(predictor);
+           const QString device = QString::fromStdString(predictor_->deviceName());
+           status_->setDevice(tr("Model on %1").arg(device),
+                              tr("%1: %2 genes; predictions run on %3")
+                                  .arg(QFileInfo(path).fileName())
+                                  .arg(predictor_->checkpoint().genes.size())
+                                  .arg(device));
+           statusBar()->showMessage(tr("Loaded checkpoint %1").arg(QFileInfo(path).fileName()), 5000);
+           emit checkpointLoaded(path);
+         });
+}
+
+void MainWindow::openDataset(const QString& path) {
+  const std::string file = QFileInfo(path).absoluteFilePath().toStdString();
+  const QString name = QFileInfo(path).fileName();
+  quint64 job = runJob(tr("Opening %1").arg(name),
+         [file](const Progress& progress, const CancelToken& cancel) {
+           return std::make_shared<OpenedDataset>(scdfm::ui::openDataset(file, progress, cancel));
+         },
+         [this, path](std::shared_ptr<OpenedDataset> opened) {
+           addRecentFile(path);
+           installDataset(std::move(*opened));
+           emit datasetShown(path);
+         });
+  jobPath_[job] = path;
+}
+
+void MainWindow::installDataset(OpenedDataset opened) {
+  current_ = std::move(opened);
+  selectedCondition_.clear();
+  panel_->setDataset(current_.dataset);
+  const bool open = current_.dataset != nullptr;
+  setWindowTitle(open ? tr("%1 — scDFM Studio").arg(datasetName()) : tr("scDFM Studio"));
+  computeUmap_->setEnabled(open && current_.dataset->summary().hasX);
+  if (open && !current_.dataset->summary().hasX)
+    computeUmap_->setToolTip(tr("This file has no expression matrix X, so no UMAP can be computed"));
+  fillColorByChoices();
+  showEmbedding();
+}
+
+QString MainWindow::datasetName() const {
+  return current_.dataset ? QFileInfo(QString::fromStdString(current_.dataset->path())).fileName() : QString();
+}
+
+void MainWindow::showEmbedding() {
+  ScatterData data;
+  if (current_.embedding && current_.embedding->cols() >= 2) {
+    const RowMatrixF& e = *current_.embedding;
+    data.xy.resize(static_cast<std::size_t>(e.rows()) * 2);
+    for (Eigen::Index i = 0; i < e.rows(); ++i) {
+      data.xy[2 * i] = e(i, 0);
+      data.xy[2 * i + 1] = e(i, 1);
+    }
+  }
+  if (!current_.dataset) {
+    view_->setPlaceholder(tr("Open an .h5ad dataset (File ▸ Open dataset…, or drop it here)."));
+  } else if (data.xy.empty()) {
+    view_->setPlaceholder(current_.dataset->summary().hasX
+                              ? tr("%1 has no obsm['X_umap'].\nClick “Compute UMAP” to compute one.").arg(datasetName())
+                              : tr("%1 has no obsm['X_umap'] and no expression matrix X.").arg(datasetName()));
+  }
+  exportAction_->setEnabled(!data.xy.empty());
+  view_->setData(std::move(data));
+  applyColoring();
+}
+
+void MainWindow::fillColorByChoices() {
+  QSignalBlocker block(colorBy_);
+  colorBy_->clear();
+  if (!current_.dataset) return;
+  colorBy_->addItem(tr("perturbation (control / perturbed)"), QString(kPerturbationColoring));
+  const DataFrame& obs = current_.dataset->obs();
+  const ColumnRoles& roles = current_.dataset->roles().roles;
+  int preferred = 0;
+  for (const Column& c : obs.columns) {
+    bool offer = false;
+    if (c.kind == Column::Kind::Categorical) {
+      offer = c.categories.size() <= kMaxCategories;
+    } else if (c.kind == Column::Kind::String || c.kind == Column::Kind::Bool) {
+      std::set<std::string> distinct;
+      for (std::size_t i = 0; i < c.size() && distinct.size() <= kMaxCategories; ++i) distinct.insert(c.text(i));
+      offer = distinct.size() <= kMaxCategories;
+    }
+    if (!offer) continue;
+    colorBy_->addItem(QString::fromStdString(c.name), QString::fromStdString(c.name));
+    // Cell type is the usual first look; else the condition column.
+    if (c.name == roles.cellType) preferred = colorBy_->count() - 1;
+    if (c.name == roles.condition && preferred == 0) preferred = colorBy_->count() - 1;
+  }
+  colorBy_->setCurrentIndex(preferred);
+}
+
+void MainWindow::applyColoring() {
+  const ScatterData& shown = view_->data();
+  const std::size_t n = shown.size();
+  if (!current_.dataset || n == 0) {
+    view_->setTitle(current_.dataset ? datasetName() : QString());
+    return;
+  }
+  const PerturbationCatalog& catalog = current_.dataset->catalog();
+  std::vector<int> category(n, -1);
+  QStringList names;
+  std::vector<QColor> colors;
+  QString legendTitle;
+  QString title = datasetName();
+  if (!current_.embeddingKey.empty() && current_.embeddingKey != "X_umap")
+    title += " — " + QString::fromStdString(current_.embeddingKey);
+
+  const auto& cellCondition = catalog.cellCondition();
+  if (!selectedCondition_.isEmpty()) {
+    // One condition against its controls; everything else in light grey.
+    names = {tr("other cells"), tr("control"), selectedCondition_};
+    colors = {QColor(215, 215, 215), QColor("#1f77b4"), QColor("#d62728")};
+    const std::string key = selectedCondition_.toStdString();
+    for (std::size_t i = 0; i < n && i < cellCondition.size(); ++i) {
+      int e = cellCondition[i];
+      if (e < 0) continue;
+      const CatalogEntry& entry = catalog.entries()[static_cast<std::size_t>(e)];
+      category[i] = entry.key == key ? 2 : entry.isControl() ? 1 : 0;
+    }
+    legendTitle = tr("condition");
+    title += " — " + selectedCondition_;
+  } else {
+    const QString column = colorBy_->currentData().toString();
+    if (column == kPerturbationColoring || column.isEmpty()) {
+      names = {tr("control"), tr("perturbed (observed)")};
+      colors = {QColor("#1f77b4"), QColor("#ff7f0e")};
+      for (std::size_t i = 0; i < n && i < cellCondition.size(); ++i) {
+        int e = cellCondition[i];
+        if (e >= 0) category[i] = catalog.entries()[static_cast<std::size_t>(e)].isControl() ? 0 : 1;
+      }
+      legendTitle = tr("perturbation");
+    } else if (const Column* c = current_.dataset->obs().find(column.toStdString())) {
+      legendTitle = column;
+      std::vector<std::string> labels;
+      if (c->kind == Column::Kind::Categorical) {
+        labels = c->categories;
+        for (std::size_t i = 0; i < n && i < c->codes.size(); ++i) category[i] = c->codes[i];
+      } else {
+        std::map<std::string, int> index;
+        for (std::size_t i = 0; i < c->size(); ++i)
+          if (!c->isMissing(i)) index.emplace(c->text(i), 0);
+        for (auto& [label, k] : index) {
+          k = static_cast<int>(labels.size());
+          labels.push_back(label);
+        }
+        for (std::size_t i = 0; i < n && i < c->size(); ++i)
+          if (!c->isMissing(i)) category[i] = index[c->text(i)];
+      }
+      for (const auto& l : labels) names << QString::fromStdString(l);
+      auto stored = current_.storedColors.find(column.toStdString());
+      colors = stored != current_.storedColors.end() ? categoryColors(labels.size(), stored->second)
+                                                     : categoryColors(labels.size());
+    }
+  }
+  // A highlighted condition is drawn above the other cells.
+  view_->setColors(category, names, colors, legendTitle, /*layerByCategory=*/!selectedCondition_.isEmpty());
+  view_->setTitle(title);
+}
+
+QString MainWindow::hoverText(int cell) const {
+  if (!current_.dataset) return {};
+  const DataFrame& obs = current_.dataset->obs();
+  const std::size_t row = static_cast<std::size_t>(cell);
+  QStringList lines;
+  if (row < obs.index.size()) lines << QString("<b>%1</b>").arg(QString::fromStdString(obs.index[row]).toHtmlEscaped());
+  int shown = 0;
+  for (const Column& c : obs.columns) {
+    if (++shown > 14) {
+      lines << tr("… %1 more columns").arg(obs.columns.size() - 14);
+      break;
+    }
+    lines << QString("%1: %2").arg(QString::fromStdString(c.name).toHtmlEscaped(),
+                                   QString::fromStdString(c.text(row)).toHtmlEscaped());
+  }
+  return lines.join("<br>");
+}
+
+void MainWindow::computeUmap() {
+  if (!current_.dataset) return;
+  std::shared_ptr<const Dataset> dataset = current_.dataset;
+  runJob(tr("Computing UMAP of %1").arg(datasetName()),
+         [dataset](const Progress& progress, const CancelToken& cancel) {
+           return std::make_shared<RowMatrixF>(scdfm::ui::computeUmap(*dataset, progress, cancel));
+         },
+         [this, dataset](std::shared_ptr<RowMatrixF> umap) {
+           if (current_.dataset != dataset) return;  // another dataset was opened meanwhile
+           current_.embedding = std::move(*umap);
+           current_.embeddingKey = "UMAP (computed)";
+           showEmbedding();
+         });
+}
+
+void MainWindow::exportFigure() {
+  QString base = current_.dataset ? QFileInfo(datasetName()).completeBaseName() + "_umap" : "umap";
+  QString selected;
+  QString path = QFileDialog::getSaveFileName(this, tr("Export figure"), base + ".png",
+                                              tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"),
+                                              &selected);
+  if (path.isEmpty()) return;
+  if (QFileInfo(path).suffix().isEmpty()) path += selected.contains("svg") ? ".svg" : selected.contains("pdf") ? ".pdf" : ".png";
+  QString error;
+  if (!view_->exportFigure(path, &error))
+    showError(tr("Could not export the figure"), error, tr("Choose another folder or file name."));
+  else
+    statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::showAbout() {
+  QMessageBox::about(this, tr("About scDFM Studio"),
+                     tr("<h3>scDFM Studio %1</h3>"
+                        "<p>Predicts single-cell responses to genetic and chemical perturbations with the "
+                        "scDFM flow-matching model, and shows them beside the observed cells.</p>"
+                        "<p>Embedding view: %2</p>")
+                         .arg(QString::fromLatin1(scdfm::build::kVersion), view_->backendDescription()));
+}
+
+void MainWindow::showError(const QString& title, const QString& message, const QString& hint) {
+  if (!screenshotPath_.isEmpty()) {
+    std::fprintf(stderr, "%s\n%s\n%s\n", qPrintable(title), qPrintable(message), qPrintable(hint));
+    QApplication::exit(1);
+    return;
+  }
+  // Window-modal but not blocking: jobs and timers keep running behind it.
+  auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  if (!hint.isEmpty()) box->setInformativeText(tr("What to do: %1").arg(hint));
+  box->open();
+}
+
+void MainWindow::takeScreenshotAndQuit(const QString& path, bool withoutDataset) {
+  screenshotPath_ = path;
+  auto shoot = [this] {
+    view_->renderNow();
+    QApplication::processEvents();
+    bool ok = grab().save(screenshotPath_);
+    std::fprintf(stderr, "%s %s (%zu cells drawn with %s, last frame %.0f ms)\n",
+                 ok ? "screenshot saved to" : "could not save screenshot", qPrintable(screenshotPath_),
+                 view_->data().size(), qPrintable(view_->backendDescription()), view_->lastFrameMs());
+    QApplication::exit(ok ? 0 : 1);
+  };
+  if (withoutDataset) {
+    QTimer::singleShot(500, this, shoot);
+    return;
+  }
+  connect(this, &MainWindow::datasetShown, this, [this, shoot] { QTimer::singleShot(500, this, shoot); });
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+  for (const QUrl& url : e->mimeData()->urls())
+    if (url.isLocalFile() && isH5ad(url.toLocalFile())) {
+      e->acceptProposedAction();
+      return;
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+  for (const QUrl& url : e->mimeData()->urls())
+    if (url.isLocalFile() && isH5ad(url.toLocalFile())) {
+      openDataset(url.toLocalFile());
+      e->acceptProposedAction();
+      return;
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  jobs_->cancel();
+  e->accept();
+}
+
+}  // namespace scdfm::ui

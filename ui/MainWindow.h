@@ -1,0 +1,102 @@
+#pragma once
+// The main window: menus, the embedding view in the centre, the dataset panel
+// as a dock, and the status bar. Long work (opening, computing a UMAP) runs in
+// the JobRunner; the window keeps its state when a job fails or is cancelled.
+#include <QMainWindow>
+#include <any>
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "ui/OpenedDataset.h"
+
+class QAction;
+class QComboBox;
+class QMenu;
+class QPushButton;
+
+namespace scdfm {
+class Predictor;
+}
+
+namespace scdfm::ui {
+
+class DatasetPanel;
+class JobRunner;
+class StatusIndicators;
+class UmapView;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Opens an .h5ad file on a worker thread; errors are shown in a dialog
+  // (or, with --screenshot, printed) and the current dataset stays open.
+  void openDataset(const QString& path);
+  // Loads an scDFM checkpoint on a worker thread (core's Predictor); the
+  // status bar then names the device it runs on.
+  void openCheckpoint(const QString& path);
+  // After the next dataset is shown (or at once when `withoutDataset`), saves a
+  // screenshot of the window to `path` and quits (exit code 1 on failure).
+  void takeScreenshotAndQuit(const QString& path, bool withoutDataset = false);
+
+  static QStringList recentFiles();
+  static void addRecentFile(const QString& path);
+
+  // For tests.
+  UmapView* umapView() const { return view_; }
+  DatasetPanel* datasetPanel() const { return panel_; }
+  JobRunner* jobs() const { return jobs_; }
+  const OpenedDataset& current() const { return current_; }
+  const Predictor* predictor() const { return predictor_.get(); }
+  QComboBox* colorByBox() const { return colorBy_; }
+
+ signals:
+  void datasetShown(const QString& path);
+  void datasetFailed(const QString& path, const QString& message);
+  void checkpointLoaded(const QString& path);
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* e) override;
+  void dropEvent(QDropEvent* e) override;
+  void closeEvent(QCloseEvent* e) override;
+
+ private:
+  void createMenus();
+  void chooseDatasetToOpen();
+  void chooseCheckpointToOpen();
+  void rebuildRecentMenu();
+  void exportFigure();
+  void showAbout();
+  void showError(const QString& title, const QString& message, const QString& hint);
+  void installDataset(OpenedDataset opened);
+  void showEmbedding();
+  void fillColorByChoices();
+  void applyColoring();
+  void computeUmap();
+  QString hoverText(int cell) const;
+  QString datasetName() const;
+  // Runs `work` in the JobRunner and calls `done` with its result (UI thread).
+  template <typename F, typename D>
+  quint64 runJob(const QString& name, F work, D done);
+
+  JobRunner* jobs_ = nullptr;
+  UmapView* view_ = nullptr;
+  DatasetPanel* panel_ = nullptr;
+  StatusIndicators* status_ = nullptr;
+  QComboBox* colorBy_ = nullptr;
+  QPushButton* computeUmap_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
+  QAction* exportAction_ = nullptr;
+
+  OpenedDataset current_;
+  std::shared_ptr<const Predictor> predictor_;
+  QString selectedCondition_;  // catalog key highlighted in the view ("" = none)
+  std::map<quint64, std::function<void(const std::any&)>> onFinished_;
+  std::map<quint64, QString> jobPath_;  // open jobs: which file
+  QString screenshotPath_;
+};
+
+}  // namespace scdfm::ui

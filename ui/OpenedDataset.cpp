@@ -1,0 +1,61 @@
+#include "ui/OpenedDataset.h"
+
+#include <algorithm>
+
+#include "core/data/Preprocess.h"
+#include "core/embed/Pca.h"
+#include "core/embed/Umap.h"
+#include "core/io/H5adReader.h"
+
+namespace scdfm::ui {
+
+OpenedDataset openDataset(const std::string& path, const Progress& progress, const CancelToken& cancel) {
+  OpenedDataset out;
+  progress.report(0.05, "Reading obs and var");
+  auto dataset = std::make_shared<Dataset>(path);
+  cancel.throwIfCancelled();
+  progress.report(0.6, "Reading the embedding");
+  const auto keys = dataset->embeddingKeys();
+  if (std::find(keys.begin(), keys.end(), "X_umap") != keys.end()) {
+    out.embedding = dataset->embedding("X_umap");
+    out.embeddingKey = "X_umap";
+  }
+  cancel.throwIfCancelled();
+  progress.report(0.8, "Reading uns colours");
+  // scanpy stores category colours as uns['<column>_colors'] (string arrays).
+  const nlohmann::json uns = dataset->reader().readUns();
+  if (uns.is_object()) {
+    for (auto it = uns.begin(); it != uns.end(); ++it) {
+      const std::string& key = it.key();
+      if (key.size() <= 7 || key.compare(key.size() - 7, 7, "_colors") != 0 || !it->is_array()) continue;
+      std::vector<std::string> colors;
+      for (const auto& c : *it)
+        if (c.is_string()) colors.push_back(c.get<std::string>());
+      out.storedColors[key.substr(0, key.size() - 7)] = std::move(colors);
+    }
+  }
+  out.dataset = std::move(dataset);
+  progress.report(1.0, "Opened");
+  return out;
+}
+
+RowMatrixF computeUmap(const Dataset& dataset, const Progress& progress, const CancelToken& cancel) {
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(dataset.nCells()));
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<std::int64_t>(i);
+  progress.report(0.0, "Reading expression");
+  ExpressionMatrix x = dataset.expression(rows);
+  cancel.throwIfCancelled();
+  progress.report(0.1, "Normalising (total 1e4, log1p)");
+  normalizeTotal(x, 1e4);
+  log1pInPlace(x);
+  cancel.throwIfCancelled();
+  PcaOptions pcaOptions;
+  pcaOptions.nComponents = 50;
+  PcaResult pca = x.sparse ? fitPca(x.csr, pcaOptions, progress.sub(0.15, 0.35), cancel)
+                           : fitPca(x.dense, pcaOptions, progress.sub(0.15, 0.35), cancel);
+  cancel.throwIfCancelled();
+  UmapModel umap = UmapModel::fit(pca.scores, UmapOptions{}, progress.sub(0.35, 1.0), cancel);
+  return umap.embedding();
+}
+
+}  // namespace scdfm::ui

@@ -1,0 +1,36 @@
+#include "ui/views/ScatterData.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <limits>
+
+namespace scdfm::ui {
+
+QRectF ScatterData::bounds() const {
+  double x0 = std::numeric_limits<double>::infinity(), y0 = x0, x1 = -x0, y1 = -x0;
+  for (std::size_t i = 0; i < size(); ++i) {
+    double x = xy[2 * i], y = xy[2 * i + 1];
+    if (!std::isfinite(x) || !std::isfinite(y)) continue;
+    x0 = std::min(x0, x); x1 = std::max(x1, x);
+    y0 = std::min(y0, y); y1 = std::max(y1, y);
+  }
+  if (x0 > x1) return {};
+  return QRectF(QPointF(x0, y0), QPointF(x1, y1));
+}
+
+std::vector<int> ScatterData::countsPerCategory() const {
+  std::vector<int> counts(names.size(), 0);
+  for (int c : category)
+    if (c >= 0 && c < static_cast<int>(counts.size())) ++counts[c];
+  return counts;
+}
+
+std::vector<std::size_t> ScatterData::drawingOrder() const {
+  std::vector<std::size_t> order(size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) { return layerOf(a) < layerOf(b); });
+  return order;
+}
+
+}  // namespace scdfm::ui
