@@ -26,4 +26,5 @@ if [[ $mode == run ]]; then
 fi
 
 cd "$BUILD"
+rm -rf test-work && mkdir -p test-work  # scratch files of earlier runs
 QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "$JOBS" --timeout 1800

@@ -32,7 +32,9 @@ std::string dataDir() { return SCDFM_TEST_DATA_DIR; }
 std::string binDir() { return SCDFM_TEST_BIN_DIR; }
 
 std::string scratchDir(const std::string& name) {
-  fs::path p = fs::path(SCDFM_TEST_WORK_DIR) / name;
+  // ctest runs every test in its own process, several at once: the pid keeps
+  // two tests (or two suites' fixtures) from sharing one folder.
+  fs::path p = fs::path(SCDFM_TEST_WORK_DIR) / (name + "." + std::to_string(::getpid()));
   fs::remove_all(p);
   fs::create_directories(p);
   return p.string();

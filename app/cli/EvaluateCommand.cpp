@@ -14,6 +14,7 @@
 #include "core/data/Preprocess.h"
 #include "core/eval/Baselines.h"
 #include "core/eval/Metrics.h"
+#include "core/eval/Stats.h"
 #include "core/flow/Predictor.h"
 #include "core/util/Error.h"
 #include "core/util/Strings.h"
@@ -40,16 +41,6 @@ RowMatrixF rowsOf(const Dataset& ds, const std::vector<std::int64_t>& rows, cons
   return out;
 }
 
-double meanFinite(const std::vector<double>& v) {
-  double s = 0;
-  int n = 0;
-  for (double x : v)
-    if (std::isfinite(x)) {
-      s += x;
-      ++n;
-    }
-  return n ? s / n : NAN;
-}
 
 int runEvaluate(const EvaluateOptions& o) {
   Dataset ds(o.data);
@@ -116,7 +107,7 @@ int runEvaluate(const EvaluateOptions& o) {
   if (o.json) {
     nlohmann::json summary;
     for (const auto& [name, metrics] : acc)
-      for (const auto& [k, v] : metrics) summary[name][k] = meanFinite(v);
+      for (const auto& [k, v] : metrics) summary[name][k] = stats::meanFinite(v);
     std::cout << nlohmann::json{{"conditions", perCondition}, {"mean", summary}}.dump(2) << "\n";
     return kOk;
   }
@@ -130,7 +121,7 @@ int runEvaluate(const EvaluateOptions& o) {
     if (!acc["scDFM"].count(info.id)) continue;
     std::cout << std::setw(30) << (info.id + (info.higherIsBetter ? " ↑" : " ↓"));
     for (const auto& m : methodOrder)
-      if (acc.count(m)) std::cout << std::setw(14) << std::setprecision(4) << meanFinite(acc[m][info.id]);
+      if (acc.count(m)) std::cout << std::setw(14) << std::setprecision(4) << stats::meanFinite(acc[m][info.id]);
     std::cout << "\n";
   }
   return kOk;

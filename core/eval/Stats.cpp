@@ -183,4 +183,15 @@ double rocAuc(const std::vector<int>& labels, const std::vector<double>& scores)
   return (rankSumPos - nPos * (nPos + 1) / 2) / (nPos * nNeg);
 }
 
+double meanFinite(const std::vector<double>& values) {
+  double sum = 0;
+  int n = 0;
+  for (double v : values)
+    if (std::isfinite(v)) {
+      sum += v;
+      ++n;
+    }
+  return n ? sum / n : std::nan("");
+}
+
 }  // namespace scdfm::stats

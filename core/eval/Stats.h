@@ -23,6 +23,9 @@ std::vector<double> rankAverage(const std::vector<double>& values);
 
 // Pearson r (scipy.stats.pearsonr); NaN when either input is constant or n < 2.
 double pearson(const std::vector<double>& x, const std::vector<double>& y);
+// Mean over the finite entries (NaN when there are none): averages of metrics
+// where some perturbations give NaN (e.g. no DE genes).
+double meanFinite(const std::vector<double>& values);
 // Spearman rho = Pearson r of average ranks (scipy.stats.spearmanr); NaN when undefined.
 double spearman(const std::vector<double>& x, const std::vector<double>& y);
 

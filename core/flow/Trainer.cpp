@@ -15,6 +15,7 @@
 #include "core/data/Preprocess.h"
 #include "core/eval/Baselines.h"
 #include "core/eval/Metrics.h"
+#include "core/eval/Stats.h"
 #include "core/flow/CheckpointModel.h"
 #include "core/flow/FlowLoss.h"
 #include "core/flow/FlowSampler.h"
@@ -339,20 +340,10 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
       for (const auto& [key, v] : m) acc[key].push_back(v);
       for (const auto& [key, v] : b) accBase[key].push_back(v);
     }
-    auto mean = [](const std::vector<double>& v) {
-      double s = 0;
-      int n = 0;
-      for (double x : v)
-        if (std::isfinite(x)) {
-          s += x;
-          ++n;
-        }
-      return n ? s / n : std::nan("");
-    };
     result.validation.clear();
     result.baselineValidation.clear();
-    for (const auto& [k, v] : acc) result.validation[k] = mean(v);
-    for (const auto& [k, v] : accBase) result.baselineValidation[k] = mean(v);
+    for (const auto& [k, v] : acc) result.validation[k] = stats::meanFinite(v);
+    for (const auto& [k, v] : accBase) result.baselineValidation[k] = stats::meanFinite(v);
     model.train();
     (void)step;
   };
