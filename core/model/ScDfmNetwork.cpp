@@ -17,6 +17,7 @@ ScDfmNetwork::~ScDfmNetwork() = default;
 void applyTorchThreads() {
   const int n = threadCount();
   if (torch::get_num_threads() != n) torch::set_num_threads(n);
+  applyBlasThreads(n);
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "core/util/Threads.h"
 
+#include <dlfcn.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <thread>
@@ -25,5 +27,15 @@ int threadCount() {
 }
 
 void setThreadCount(int n) { g_threads.store(n > 0 ? n : 0); }
+
+bool applyBlasThreads(int n) {
+  // Looked up at run time: the build links the generic libblas, and which
+  // implementation backs it is the system's choice.
+  using SetThreads = void (*)(int);
+  auto fn = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  if (!fn) return false;
+  fn(n > 0 ? n : 1);
+  return true;
+}
 
 }  // namespace scdfm

@@ -5,4 +5,10 @@ namespace scdfm {
 int hardwareThreads();
 int threadCount();
 void setThreadCount(int n);  // n <= 0 means "all cores"
+// Sets the thread count of an OpenBLAS loaded in the process (LibTorch calls
+// it through the generic BLAS interface). OpenBLAS otherwise spins up one
+// thread per core on its own, whatever LibTorch's setting, and two programs
+// doing so on the same cores slow each other down many times over.
+// Returns false when no OpenBLAS is loaded.
+bool applyBlasThreads(int n);
 }  // namespace scdfm

@@ -43,6 +43,7 @@ inline double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
 inline void useOneThread() {
   setThreadCount(1);
   torch::set_num_threads(1);
+  applyBlasThreads(1);
 }
 
 inline GoldenCase loadGoldenCase(const std::string& dir, const std::string& maskFile = "forward") {
