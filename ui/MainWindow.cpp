@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -25,7 +26,9 @@
 #include "core/util/BuildInfo.h"
 #include "ui/JobRunner.h"
 #include "ui/StatusIndicators.h"
+#include "ui/PredictionSession.h"
 #include "ui/panels/DatasetPanel.h"
+#include "ui/panels/PredictionPanel.h"
 #include "ui/views/CategoryPalette.h"
 #include "ui/views/UmapView.h"
 
@@ -39,6 +42,7 @@ namespace {
 constexpr int kMaxRecent = 10;
 constexpr int kMaxCategories = 500;  // more distinct values than this: not offered as a colouring
 const char* kPerturbationColoring = "__perturbation__";
+const char* kLayerColoring = "__layers__";  // control / observed / predicted of the shown prediction
 
 bool isH5ad(const QString& path) { return path.endsWith(".h5ad", Qt::CaseInsensitive); }
 }  // namespace
@@ -93,6 +97,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   dock->setMinimumWidth(420);
   addDockWidget(Qt::LeftDockWidgetArea, dock);
 
+  predictPanel_ = new PredictionPanel;
+  auto* predictDock = new QDockWidget(tr("Predict"), this);
+  predictDock->setObjectName("PredictDock");
+  predictDock->setWidget(predictPanel_);
+  predictDock->setMinimumWidth(360);
+  addDockWidget(Qt::RightDockWidgetArea, predictDock);
+  session_ = new PredictionSession(jobs_, this);
+
   status_ = new StatusIndicators(statusBar(), jobs_);
   createMenus();
 
@@ -103,6 +115,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     selectedCondition_ = key;
     applyColoring();
   });
+  connect(predictPanel_, &PredictionPanel::runRequested, this, &MainWindow::runPredictions);
+  connect(predictPanel_, &PredictionPanel::cancelRequested, session_, &PredictionSession::cancel);
+  connect(predictPanel_, &PredictionPanel::resultSelected, this, &MainWindow::showPrediction);
+  connect(predictPanel_, &PredictionPanel::deviceChanged, this, [this](const QString& device) {
+    if (!checkpointPath_.isEmpty()) openCheckpoint(checkpointPath_, device);
+  });
+  connect(session_, &PredictionSession::progress, predictPanel_, &PredictionPanel::setProgress);
+  connect(session_, &PredictionSession::resultReady, this, &MainWindow::onPredictionReady);
+  connect(session_, &PredictionSession::batchFinished, this, &MainWindow::onBatchFinished);
   connect(jobs_, &JobRunner::finished, this, [this](quint64 job, const std::any& result) {
     auto it = onFinished_.find(job);
     if (it == onFinished_.end()) return;
@@ -195,26 +216,95 @@ void MainWindow::chooseCheckpointToOpen() {
   openCheckpoint(path);
 }
 
-void MainWindow::openCheckpoint(const QString& path) {
+void MainWindow::openCheckpoint(const QString& path, const QString& device) {
   const std::string file = QFileInfo(path).absoluteFilePath().toStdString();
+  const std::string onDevice = device.toStdString();
   runJob(tr("Loading checkpoint %1").arg(QFileInfo(path).fileName()),
-         [file](const Progress& progress, const CancelToken& cancel) {
+         [file, onDevice](const Progress& progress, const CancelToken& cancel) {
            progress.report(0.0, "Reading the checkpoint");
-           auto predictor = std::make_shared<const Predictor>(file, "auto");
+           auto predictor = std::make_shared<const Predictor>(file, onDevice);
            cancel.throwIfCancelled();
            return predictor;
          },
          [this, path](std::shared_ptr<const Predictor> predictor) {
            predictor_ = std::move(predictor);
+           checkpointPath_ = path;
            const QString device = QString::fromStdString(predictor_->deviceName());
            status_->setDevice(tr("Model on %1").arg(device),
                               tr("%1: %2 genes; predictions run on %3")
                                   .arg(QFileInfo(path).fileName())
                                   .arg(predictor_->checkpoint().genes.size())
                                   .arg(device));
+           shownPrediction_.clear();
+           session_->setPredictor(predictor_);
+           predictPanel_->setPredictor(predictor_, QFileInfo(path).fileName());
+           updateCompatibility();
+           showEmbedding();
            statusBar()->showMessage(tr("Loaded checkpoint %1").arg(QFileInfo(path).fileName()), 5000);
            emit checkpointLoaded(path);
          });
+}
+
+void MainWindow::updateCompatibility() {
+  if (!predictor_ || !current_.dataset) {
+    predictPanel_->setCompatibility(
+        {predictor_ ? tr("Open a dataset with control cells to predict from.")
+                    : tr("Load a checkpoint to predict.")},
+        false);
+    return;
+  }
+  const CompatibilityReport report = predictor_->compatibility(*current_.dataset);
+  QStringList lines;
+  for (const auto& m : report.messages()) lines << QString::fromStdString(m);
+  predictPanel_->setCompatibility(lines, report.usable());
+}
+
+void MainWindow::runPredictions() {
+  const PredictionSettings settings = predictPanel_->settings();
+  if (settings.perturbations.isEmpty()) return;
+  predictPanel_->setRunning(true);
+  session_->run(settings);
+}
+
+void MainWindow::onPredictionReady(const QString& key) {
+  const PredictionRecord* r = session_->find(key);
+  if (!r) return;
+  const auto& check = r->result.check;
+  QString text = tr("%1 · %2 cells · %3 s").arg(key).arg(r->result.cells.rows()).arg(r->result.seconds, 0, 'f', 1);
+  if (check.observedInData) text += tr(" · observed");
+  QStringList tip;
+  tip << tr("Context: %1").arg(r->settings.context.isEmpty() ? tr("all cells") : r->settings.context);
+  tip << tr("%1 cells, %2 with %3 time points, seed %4")
+             .arg(r->settings.cells)
+             .arg(r->settings.solver)
+             .arg(r->settings.timePoints)
+             .arg(r->settings.seed);
+  for (const auto& n : check.notes) tip << QString::fromStdString(n);
+  if (!r->umap) tip << tr("Not placed in the embedding: the dataset has none (Compute UMAP first).");
+  predictPanel_->addResult(key, text, tip.join("\n"));
+  // The first result of a batch is shown at once; later ones wait for a click.
+  if (shownPrediction_.isEmpty() || !session_->find(shownPrediction_)) showPrediction(key);
+}
+
+void MainWindow::onBatchFinished(int results, bool completed) {
+  predictPanel_->setRunning(false);
+  statusBar()->showMessage(completed ? tr("Predicted %n perturbation(s)", nullptr, results)
+                                     : tr("Prediction stopped; %n finished perturbation(s) kept", nullptr, results),
+                           8000);
+}
+
+void MainWindow::showPrediction(const QString& key) {
+  if (!session_->find(key)) return;
+  shownPrediction_ = key;
+  selectedCondition_.clear();
+  predictPanel_->selectResult(key);
+  {
+    QSignalBlocker block(colorBy_);
+    const int layers = colorBy_->findData(QString(kLayerColoring));
+    if (layers >= 0) colorBy_->setCurrentIndex(layers);
+  }
+  showEmbedding();
+  emit predictionShown(key);
 }
 
 void MainWindow::openDataset(const QString& path) {
@@ -235,7 +325,12 @@ void MainWindow::openDataset(const QString& path) {
 void MainWindow::installDataset(OpenedDataset opened) {
   current_ = std::move(opened);
   selectedCondition_.clear();
+  shownPrediction_.clear();
   panel_->setDataset(current_.dataset);
+  predictPanel_->setDataset(current_.dataset);
+  session_->setDataset(current_.dataset);
+  session_->setEmbedding(current_.embedding ? std::make_shared<const RowMatrixF>(*current_.embedding) : nullptr);
+  updateCompatibility();
   const bool open = current_.dataset != nullptr;
   setWindowTitle(open ? tr("%1 — scDFM Studio").arg(datasetName()) : tr("scDFM Studio"));
   computeUmap_->setEnabled(open && current_.dataset->summary().hasX);
@@ -258,6 +353,13 @@ void MainWindow::showEmbedding() {
       data.xy[2 * i] = e(i, 0);
       data.xy[2 * i + 1] = e(i, 1);
     }
+    // The shown prediction's cells, placed in the same picture, after the dataset's.
+    const PredictionRecord* shown = session_->find(shownPrediction_);
+    if (shown && shown->umap)
+      for (Eigen::Index i = 0; i < shown->umap->rows(); ++i) {
+        data.xy.push_back((*shown->umap)(i, 0));
+        data.xy.push_back((*shown->umap)(i, 1));
+      }
   }
   if (!current_.dataset) {
     view_->setPlaceholder(tr("Open an .h5ad dataset (File ▸ Open dataset…, or drop it here)."));
@@ -275,10 +377,11 @@ void MainWindow::fillColorByChoices() {
   QSignalBlocker block(colorBy_);
   colorBy_->clear();
   if (!current_.dataset) return;
+  colorBy_->addItem(tr("prediction layers (control / observed / predicted)"), QString(kLayerColoring));
   colorBy_->addItem(tr("perturbation (control / perturbed)"), QString(kPerturbationColoring));
   const DataFrame& obs = current_.dataset->obs();
   const ColumnRoles& roles = current_.dataset->roles().roles;
-  int preferred = 0;
+  int preferred = 1;
   for (const Column& c : obs.columns) {
     bool offer = false;
     if (c.kind == Column::Kind::Categorical) {
@@ -292,14 +395,13 @@ void MainWindow::fillColorByChoices() {
     colorBy_->addItem(QString::fromStdString(c.name), QString::fromStdString(c.name));
     // Cell type is the usual first look; else the condition column.
     if (c.name == roles.cellType) preferred = colorBy_->count() - 1;
-    if (c.name == roles.condition && preferred == 0) preferred = colorBy_->count() - 1;
+    if (c.name == roles.condition && preferred == 1) preferred = colorBy_->count() - 1;
   }
   colorBy_->setCurrentIndex(preferred);
 }
 
 void MainWindow::applyColoring() {
-  const ScatterData& shown = view_->data();
-  const std::size_t n = shown.size();
+  const std::size_t n = view_->data().size();
   if (!current_.dataset || n == 0) {
     view_->setTitle(current_.dataset ? datasetName() : QString());
     return;
@@ -314,7 +416,29 @@ void MainWindow::applyColoring() {
     title += " — " + QString::fromStdString(current_.embeddingKey);
 
   const auto& cellCondition = catalog.cellCondition();
-  if (!selectedCondition_.isEmpty()) {
+  const PredictionRecord* shown = session_->find(shownPrediction_);
+  const QString column = colorBy_->currentData().toString();
+  bool layered = !selectedCondition_.isEmpty();
+  if (shown && column == kLayerColoring && selectedCondition_.isEmpty()) {
+    // The prediction against its inputs and its observation: control cells of
+    // the context, observed cells of the condition there, the generated cells.
+    const std::string key = shown->result.check.key;
+    const std::string context = shown->settings.context.toStdString();
+    names = {tr("other cells"), tr("control (%1)").arg(context.empty() ? tr("all") : QString::fromStdString(context)),
+             tr("observed %1").arg(QString::fromStdString(key))};
+    colors = {QColor(222, 222, 222), QColor("#1f77b4"), QColor("#2ca02c")};
+    for (std::size_t i = 0; i < n && i < cellCondition.size(); ++i) {
+      int e = cellCondition[i];
+      category[i] = 0;
+      if (e < 0 || (!context.empty() && catalog.cellTypeOf(static_cast<std::int64_t>(i)) != context)) continue;
+      const CatalogEntry& entry = catalog.entries()[static_cast<std::size_t>(e)];
+      if (entry.isControl()) category[i] = 1;
+      else if (entry.key == key) category[i] = 2;
+    }
+    legendTitle = tr("layer");
+    title += " — " + QString::fromStdString(key);
+    layered = true;
+  } else if (!selectedCondition_.isEmpty()) {
     // One condition against its controls; everything else in light grey.
     names = {tr("other cells"), tr("control"), selectedCondition_};
     colors = {QColor(215, 215, 215), QColor("#1f77b4"), QColor("#d62728")};
@@ -328,8 +452,7 @@ void MainWindow::applyColoring() {
     legendTitle = tr("condition");
     title += " — " + selectedCondition_;
   } else {
-    const QString column = colorBy_->currentData().toString();
-    if (column == kPerturbationColoring || column.isEmpty()) {
+    if (column == kPerturbationColoring || column == kLayerColoring || column.isEmpty()) {
       names = {tr("control"), tr("perturbed (observed)")};
       colors = {QColor("#1f77b4"), QColor("#ff7f0e")};
       for (std::size_t i = 0; i < n && i < cellCondition.size(); ++i) {
@@ -360,13 +483,37 @@ void MainWindow::applyColoring() {
                                                      : categoryColors(labels.size());
     }
   }
-  // A highlighted condition is drawn above the other cells.
-  view_->setColors(category, names, colors, legendTitle, /*layerByCategory=*/!selectedCondition_.isEmpty());
+  // Generated cells (after the dataset's in the view) form their own category, drawn on top.
+  const std::size_t datasetCells = static_cast<std::size_t>(current_.dataset->nCells());
+  if (shown && n > datasetCells) {
+    names << tr("predicted %1").arg(QString::fromStdString(shown->result.check.key));
+    colors.push_back(QColor("#d62728"));
+    for (std::size_t i = datasetCells; i < n; ++i) category[i] = static_cast<int>(names.size() - 1);
+    layered = true;
+  }
+  // Highlights (a condition, a prediction) are drawn above the other cells.
+  view_->setColors(category, names, colors, legendTitle, layered);
   view_->setTitle(title);
 }
 
 QString MainWindow::hoverText(int cell) const {
   if (!current_.dataset) return {};
+  const std::int64_t datasetCells = current_.dataset->nCells();
+  if (cell >= datasetCells) {
+    const PredictionRecord* shown = session_->find(shownPrediction_);
+    if (!shown) return {};
+    const auto i = static_cast<std::size_t>(cell - datasetCells);
+    const auto& rows = shown->result.controlRows;
+    QString from = i < rows.size() ? QString::fromStdString(current_.dataset->obs().index[static_cast<std::size_t>(rows[i])])
+                                   : QString();
+    return tr("<b>predicted cell %1 of %2</b><br>context: %3<br>generated from control cell %4<br>seed %5, %6")
+        .arg(i)
+        .arg(QString::fromStdString(shown->result.check.key).toHtmlEscaped())
+        .arg(shown->settings.context.isEmpty() ? tr("all") : shown->settings.context.toHtmlEscaped())
+        .arg(from.toHtmlEscaped())
+        .arg(shown->settings.seed)
+        .arg(shown->settings.solver);
+  }
   const DataFrame& obs = current_.dataset->obs();
   const std::size_t row = static_cast<std::size_t>(cell);
   QStringList lines;
@@ -394,6 +541,7 @@ void MainWindow::computeUmap() {
            if (current_.dataset != dataset) return;  // another dataset was opened meanwhile
            current_.embedding = std::move(*umap);
            current_.embeddingKey = "UMAP (computed)";
+           session_->setEmbedding(std::make_shared<const RowMatrixF>(*current_.embedding));
            showEmbedding();
          });
 }
@@ -435,22 +583,45 @@ void MainWindow::showError(const QString& title, const QString& message, const Q
   box->open();
 }
 
-void MainWindow::takeScreenshotAndQuit(const QString& path, bool withoutDataset) {
-  screenshotPath_ = path;
-  auto shoot = [this] {
-    view_->renderNow();
-    QApplication::processEvents();
-    bool ok = grab().save(screenshotPath_);
-    std::fprintf(stderr, "%s %s (%zu cells drawn with %s, last frame %.0f ms)\n",
-                 ok ? "screenshot saved to" : "could not save screenshot", qPrintable(screenshotPath_),
-                 view_->data().size(), qPrintable(view_->backendDescription()), view_->lastFrameMs());
-    QApplication::exit(ok ? 0 : 1);
+void MainWindow::start(const StartupPlan& plan) {
+  screenshotPath_ = plan.screenshot;
+  // Each step starts when the previous one is shown; errors end a scripted run (showError).
+  auto predict = [this, plan] {
+    if (plan.predict.isEmpty()) {
+      if (!screenshotPath_.isEmpty()) QTimer::singleShot(500, this, &MainWindow::shootAndQuit);
+      return;
+    }
+    PredictionSettings s = predictPanel_->settings();
+    if (plan.cells > 0) s.cells = plan.cells;
+    s.perturbations = plan.predict;
+    predictPanel_->setSettings(s);
+    if (predictPanel_->queueList()->count() != plan.predict.size()) {
+      showError(tr("Cannot predict"), predictPanel_->messageLabel()->text(), tr("Check the perturbation names"));
+      return;
+    }
+    if (!screenshotPath_.isEmpty())
+      connect(session_, &PredictionSession::batchFinished, this,
+              [this] { QTimer::singleShot(500, this, &MainWindow::shootAndQuit); });
+    runPredictions();
   };
-  if (withoutDataset) {
-    QTimer::singleShot(500, this, shoot);
-    return;
-  }
-  connect(this, &MainWindow::datasetShown, this, [this, shoot] { QTimer::singleShot(500, this, shoot); });
+  auto loadModel = [this, plan, predict] {
+    if (plan.checkpoint.isEmpty()) return predict();
+    connect(this, &MainWindow::checkpointLoaded, this, predict, Qt::SingleShotConnection);
+    openCheckpoint(plan.checkpoint);
+  };
+  if (plan.dataset.isEmpty()) return loadModel();
+  connect(this, &MainWindow::datasetShown, this, loadModel, Qt::SingleShotConnection);
+  openDataset(plan.dataset);
+}
+
+void MainWindow::shootAndQuit() {
+  view_->renderNow();
+  QApplication::processEvents();
+  const bool ok = grab().save(screenshotPath_);
+  std::fprintf(stderr, "%s %s (%zu cells drawn with %s, last frame %.0f ms)\n",
+               ok ? "screenshot saved to" : "could not save screenshot", qPrintable(screenshotPath_),
+               view_->data().size(), qPrintable(view_->backendDescription()), view_->lastFrameMs());
+  QApplication::exit(ok ? 0 : 1);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* e) {

@@ -23,6 +23,8 @@ namespace scdfm::ui {
 
 class DatasetPanel;
 class JobRunner;
+class PredictionPanel;
+class PredictionSession;
 class StatusIndicators;
 class UmapView;
 
@@ -35,12 +37,20 @@ class MainWindow : public QMainWindow {
   // Opens an .h5ad file on a worker thread; errors are shown in a dialog
   // (or, with --screenshot, printed) and the current dataset stays open.
   void openDataset(const QString& path);
-  // Loads an scDFM checkpoint on a worker thread (core's Predictor); the
-  // status bar then names the device it runs on.
-  void openCheckpoint(const QString& path);
-  // After the next dataset is shown (or at once when `withoutDataset`), saves a
-  // screenshot of the window to `path` and quits (exit code 1 on failure).
-  void takeScreenshotAndQuit(const QString& path, bool withoutDataset = false);
+  // Loads an scDFM checkpoint on a worker thread (core's Predictor) on
+  // `device` ("auto", "cpu", "cuda:N"); the status bar then names the device
+  // it runs on, and the prediction panel says how the model fits the dataset.
+  void openCheckpoint(const QString& path, const QString& device = "auto");
+  // What the app does on start (command line): open a dataset, then a
+  // checkpoint, then predict the listed perturbations; with `screenshot`, save
+  // a picture of the window once all that is shown and quit (exit code 1 on
+  // failure) — how the README's screenshots are made.
+  struct StartupPlan {
+    QString dataset, checkpoint, screenshot;
+    QStringList predict;
+    int cells = 0;  // > 0: generated cells per perturbation
+  };
+  void start(const StartupPlan& plan);
 
   static QStringList recentFiles();
   static void addRecentFile(const QString& path);
@@ -52,11 +62,17 @@ class MainWindow : public QMainWindow {
   const OpenedDataset& current() const { return current_; }
   const Predictor* predictor() const { return predictor_.get(); }
   QComboBox* colorByBox() const { return colorBy_; }
+  PredictionPanel* predictionPanel() const { return predictPanel_; }
+  PredictionSession* predictions() const { return session_; }
+  QString shownPrediction() const { return shownPrediction_; }
+  // Shows a finished prediction in the view (its layers: control, observed, predicted).
+  void showPrediction(const QString& key);
 
  signals:
   void datasetShown(const QString& path);
   void datasetFailed(const QString& path, const QString& message);
   void checkpointLoaded(const QString& path);
+  void predictionShown(const QString& key);
 
  protected:
   void dragEnterEvent(QDragEnterEvent* e) override;
@@ -76,6 +92,10 @@ class MainWindow : public QMainWindow {
   void fillColorByChoices();
   void applyColoring();
   void computeUmap();
+  void updateCompatibility();
+  void runPredictions();
+  void onPredictionReady(const QString& key);
+  void onBatchFinished(int results, bool completed);
   QString hoverText(int cell) const;
   QString datasetName() const;
   // Runs `work` in the JobRunner and calls `done` with its result (UI thread).
@@ -93,9 +113,14 @@ class MainWindow : public QMainWindow {
 
   OpenedDataset current_;
   std::shared_ptr<const Predictor> predictor_;
+  QString checkpointPath_;
+  PredictionPanel* predictPanel_ = nullptr;
+  PredictionSession* session_ = nullptr;
+  QString shownPrediction_;  // key of the prediction drawn in the view ("" = none)
   QString selectedCondition_;  // catalog key highlighted in the view ("" = none)
   std::map<quint64, std::function<void(const std::any&)>> onFinished_;
   std::map<quint64, QString> jobPath_;  // open jobs: which file
+  void shootAndQuit();
   QString screenshotPath_;
 };
 

@@ -1,8 +1,8 @@
-// scdfm evaluate DATA.h5ad --checkpoint C [--conditions A+B,...] [--cells 128] [--json]
-// Held-out evaluation: for each condition, cells predicted from control cells of
-// its largest context (Predictor) against the observed cells, beside the
-// baselines (additive over observed singles, no change), with the metrics of
-// core/eval (field metrics and the authors' cell-eval set).
+// scdfm evaluate DATA.h5ad --checkpoint C [--conditions A+B,...] [--cells 128] [--seeds 3] [--json]
+// Held-out evaluation (core/flow/PredictionEvaluation.h): for each condition,
+// cells predicted from control cells of its largest context against the
+// observed cells, beside the baselines (no change, additive, linear), with the
+// metrics of core/eval (field metrics and the authors' cell-eval set).
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -10,12 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/Command.h"
+#include "app/cli/MetricTable.h"
 #include "core/data/Dataset.h"
-#include "core/data/Preprocess.h"
-#include "core/eval/Baselines.h"
-#include "core/eval/Metrics.h"
-#include "core/eval/Stats.h"
-#include "core/flow/Predictor.h"
+#include "core/eval/SeedSpread.h"
+#include "core/flow/PredictionEvaluation.h"
 #include "core/util/Error.h"
 #include "core/util/Strings.h"
 
@@ -23,107 +21,58 @@ namespace scdfm::cli {
 namespace {
 
 struct EvaluateOptions {
-  std::string data, checkpoint, device = "auto";
+  std::string data, checkpoint, device = "auto", solver = "rk4";
   std::vector<std::string> conditions;
-  std::int64_t cells = 128, timePoints = 20;
+  EvaluationRequest request;
+  int seeds = 1;
   std::uint64_t seed = 0;
   bool json = false;
 };
 
-RowMatrixF rowsOf(const Dataset& ds, const std::vector<std::int64_t>& rows, const std::vector<std::int64_t>& cols,
-                  const CheckpointPreprocessing& prep) {
-  ExpressionMatrix e = ds.expression(rows);
-  // The values the model sees (Predictor applies the same to its control cells).
-  if (prep.normalizeTotal > 0) normalizeTotal(e, prep.normalizeTotal);
-  if (prep.log1p) log1pInPlace(e);
-  RowMatrixF d = e.toDense(), out(d.rows(), static_cast<std::int64_t>(cols.size()));
-  for (std::size_t j = 0; j < cols.size(); ++j) out.col(static_cast<std::int64_t>(j)) = d.col(cols[j]);
-  return out;
-}
+nlohmann::json finite(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-
-int runEvaluate(const EvaluateOptions& o) {
+int runEvaluate(EvaluateOptions& o) {
   Dataset ds(o.data);
   Predictor predictor(o.checkpoint, o.device);
-  const auto& ck = predictor.checkpoint();
-  std::vector<std::string> conditions = o.conditions;
-  if (conditions.empty()) conditions = ck.training.testConditions;
-  if (conditions.empty())
+  auto& req = o.request;
+  req.conditions = o.conditions.empty() ? predictor.checkpoint().training.testConditions : o.conditions;
+  if (req.conditions.empty())
     throw InputError(o.checkpoint, "training.test_conditions", "the checkpoint names no held-out conditions",
                      "List the conditions to evaluate with --conditions A+B,C+D");
-  const auto genes = predictor.genesFor(ds);
-  std::vector<std::int64_t> cols;
-  for (const auto& g : genes) cols.push_back(*ds.findGene(g));
-  const auto& cat = ds.catalog();
+  if (o.seeds < 1) throw InputError("", "--seeds", "must be at least 1");
+  req.method = parseOdeMethod(o.solver);
+  req.seeds.clear();
+  for (int s = 0; s < o.seeds; ++s) req.seeds.push_back(o.seed + static_cast<std::uint64_t>(s));
+  const ReferenceBaselines baselines = baselinesFor(predictor, ds);
+  const EvaluationReport report = evaluatePredictions(predictor, ds, baselines, req);
+  const auto methods = report.methods();
 
-  std::map<std::string, std::map<std::string, std::vector<double>>> acc;  // method → metric → values
-  nlohmann::json perCondition = nlohmann::json::array();
-  for (const auto& q : conditions) {
-    const CatalogEntry e = cat.resolve(q);
-    if (!e.observed || e.nCells == 0)
-      throw InputError(o.data, "condition '" + q + "'", "has no observed cells to compare with",
-                       "Evaluate conditions present in the data");
-    std::string context;
-    std::int64_t most = -1;
-    for (const auto& [ct, n] : e.cellsByCellType)
-      if (n > most) {
-        most = n;
-        context = ct;
-      }
-    PredictRequest req;
-    req.perturbations = {q};
-    req.context = context;
-    req.cells = o.cells;
-    req.timePoints = o.timePoints;
-    req.seed = o.seed;
-    auto pred = predictor.predict(ds, req).front();
-    // The Predictor's control cells, preprocessed as it did.
-    RowMatrixF control = rowsOf(ds, pred.controlRows, cols, ck.preprocessing);
-    RowMatrixF observed = rowsOf(ds, cat.cellsOf(e.key, context), cols, ck.preprocessing);
-    std::map<std::string, RowMatrixF> methods;
-    methods.emplace("scDFM", pred.cells);
-    methods.emplace("no change", noChangeBaseline(control));
-    std::vector<Eigen::VectorXd> deltas;
-    bool additive = true;
-    RowMatrixF allCtrl = rowsOf(ds, cat.controlCells(context), cols, ck.preprocessing);
-    for (const auto& comp : e.perturbation.components) {
-      const auto* single = cat.find(comp.name);
-      if (!single || !single->observed || single->nCells == 0) {
-        additive = false;
-        break;
-      }
-      deltas.push_back(meanDelta(rowsOf(ds, cat.cellsOf(single->key), cols, ck.preprocessing), allCtrl));
-    }
-    if (additive) methods.emplace("additive", additiveBaseline(control, deltas));
-    nlohmann::json row{{"condition", e.key}, {"context", context}, {"observed_cells", observed.rows()}};
-    for (const auto& [name, cells] : methods) {
-      auto m = evaluatePerturbation(control, observed, cells, genes);
-      for (const auto& [k, v] : m) acc[name][k].push_back(v);
-      row["metrics"][name] = m;
-    }
-    perCondition.push_back(row);
-  }
-  std::vector<std::string> methodOrder{"scDFM", "additive", "no change"};
   if (o.json) {
-    nlohmann::json summary;
-    for (const auto& [name, metrics] : acc)
-      for (const auto& [k, v] : metrics) summary[name][k] = stats::meanFinite(v);
-    std::cout << nlohmann::json{{"conditions", perCondition}, {"mean", summary}}.dump(2) << "\n";
+    nlohmann::json perCondition = nlohmann::json::array();
+    for (const auto& c : report.conditions) {
+      nlohmann::json row{{"condition", c.key}, {"context", c.context}, {"observed_cells", c.observedCells}};
+      for (const auto& [method, runs] : c.runs)
+        for (const auto& [id, s] : summariseSeeds(runs))
+          row["metrics"][method][id] = {{"mean", finite(s.mean)}, {"sd", finite(s.sd)}, {"n", s.n}};
+      for (const auto& [method, why] : c.unavailable) row["unavailable"][method] = why;
+      perCondition.push_back(row);
+    }
+    nlohmann::json mean;
+    for (const auto& [method, metrics] : report.mean)
+      for (const auto& [k, v] : metrics) mean[method][k] = finite(v);
+    std::cout << nlohmann::json{{"conditions", perCondition}, {"mean", mean}, {"seeds", req.seeds}}.dump(2) << "\n";
     return kOk;
   }
-  std::cout << "held-out evaluation on " << conditions.size() << " conditions, " << genes.size()
-            << " genes (mean over conditions)\n";
-  std::cout << std::left << std::setw(30) << "metric";
-  for (const auto& m : methodOrder)
-    if (acc.count(m)) std::cout << std::setw(14) << m;
-  std::cout << "\n";
-  for (const auto& info : metricCatalog()) {
-    if (!acc["scDFM"].count(info.id)) continue;
-    std::cout << std::setw(30) << (info.id + (info.higherIsBetter ? " ↑" : " ↓"));
-    for (const auto& m : methodOrder)
-      if (acc.count(m)) std::cout << std::setw(14) << std::setprecision(4) << stats::meanFinite(acc[m][info.id]);
-    std::cout << "\n";
-  }
+  std::cout << "held-out evaluation on " << report.conditions.size() << " conditions, "
+            << baselines.space().genes.size() << " genes, " << req.seeds.size()
+            << " sampling seed(s) (mean over conditions)\n";
+  printMetricTable(std::cout, report.mean, methods);
+  std::map<std::string, int> unavailable;
+  for (const auto& c : report.conditions)
+    for (const auto& [m, why] : c.unavailable) ++unavailable[m];
+  for (const auto& [m, n] : unavailable)
+    std::cout << "note: the " << m << " baseline could not predict " << n << " of " << report.conditions.size()
+              << " conditions (its mean is over the others)\n";
   return kOk;
 }
 
@@ -137,14 +86,18 @@ const CommandRegistration kRegistration{CommandSpec{
           ->check(CLI::ExistingFile);
       sub.add_option("--conditions", o->conditions, "Conditions to evaluate (default: the checkpoint's held-out ones)")
           ->delimiter(',');
-      sub.add_option("--cells,-n", o->cells, "Generated cells per condition")->capture_default_str();
-      sub.add_option("--time-points", o->timePoints, "ODE grid points (20 = authors)")->capture_default_str();
-      sub.add_option("--seed", o->seed, "Random seed")->capture_default_str();
+      sub.add_option("--context", o->request.context, "Cell type to evaluate in (default: each condition's largest)");
+      sub.add_option("--cells,-n", o->request.cells, "Generated cells per condition")->capture_default_str();
+      sub.add_option("--solver", o->solver, "ODE solver: rk4 (3/8 rule), midpoint, euler")->capture_default_str();
+      sub.add_option("--time-points", o->request.timePoints, "ODE grid points (20 = authors)")->capture_default_str();
+      sub.add_option("--seed", o->seed, "First sampling seed")->capture_default_str();
+      sub.add_option("--seeds", o->seeds, "Sampling seeds (seed, seed+1, ...): metrics are averaged, --json gives sd")
+          ->capture_default_str();
       sub.add_option("--device", o->device, "auto, cpu, cuda, cuda:N")->capture_default_str();
-      sub.add_flag("--json", o->json, "Per-condition metrics and means as JSON");
+      sub.add_flag("--json", o->json, "Per-condition metrics (mean, sd, n over seeds) and means as JSON");
       return [o] { return runEvaluate(*o); };
     },
-    "Evaluate a checkpoint on held-out conditions beside the additive and no-change baselines"}};
+    "Evaluate a checkpoint on held-out conditions beside the no-change, additive and linear baselines"}};
 
 }  // namespace
 }  // namespace scdfm::cli

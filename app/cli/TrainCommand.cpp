@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/Command.h"
+#include "app/cli/MetricTable.h"
 #include "core/data/Dataset.h"
 #include "core/flow/Trainer.h"
 #include "core/util/Error.h"
@@ -17,13 +18,13 @@ namespace scdfm::cli {
 namespace {
 
 struct TrainArgs {
-  std::string data, config;
+  std::string data, config, testFile;
   std::int64_t dModel = 0, layers = 0, heads = 0;
   double dropout = -1;
   std::string conditionCol, cellTypeCol;
   TrainerOptions options;
   std::int64_t logEvery = 50;
-  bool quiet = false;
+  bool quiet = false, noDrugs = false;
 };
 
 int runTrain(TrainArgs& a) {
@@ -39,6 +40,18 @@ int runTrain(TrainArgs& a) {
                        "Give a JSON object with d_model, nhead, nlayers, ...");
     }
   }
+  if (!a.testFile.empty()) {
+    // One condition per line; '#' starts a comment (a documented split ships as such a file).
+    std::ifstream in(a.testFile);
+    if (!in) throw InputError(a.testFile, "", "cannot open the list of held-out conditions", "Check the path");
+    for (std::string line; std::getline(in, line);) {
+      line = trim(line.substr(0, line.find('#')));
+      if (!line.empty()) o.testConditions.push_back(line);
+    }
+    if (o.testConditions.empty())
+      throw InputError(a.testFile, "", "lists no conditions", "Write one held-out condition per line, e.g. KLF1+MAP2K6");
+  }
+  if (a.noDrugs) o.drugs = false;
   if (a.dModel > 0) o.model.d_model = a.dModel;
   if (a.layers > 0) o.model.nlayers = a.layers;
   if (a.heads > 0) o.model.nhead = a.heads;
@@ -62,12 +75,8 @@ int runTrain(TrainArgs& a) {
       std::cout << "skipped " << r.skipped.size() << " conditions the model cannot encode: " << listForMessage(r.skipped)
                 << "\n";
     if (!r.validation.empty()) {
-      std::cout << std::left << std::setw(28) << "held-out metric" << std::setw(14) << "model" << "additive/no-change\n";
-      for (const auto& [k, v] : r.validation) {
-        auto b = r.baselineValidation.find(k);
-        std::cout << std::setw(28) << k << std::setw(14) << v << (b == r.baselineValidation.end() ? NAN : b->second)
-                  << "\n";
-      }
+      std::cout << "held-out metrics (mean over conditions):\n";
+      printMetricTable(std::cout, r.validation, {"scDFM", "additive", "linear", "no change"});
     }
     std::cout << "wrote " << r.checkpointPath << "\n";
   }
@@ -100,6 +109,8 @@ const CommandRegistration kRegistration{CommandSpec{
       sub.add_option("--split", o.split, "additive (30% of combinations held out) or none")->capture_default_str();
       sub.add_option("--fold", o.fold, "Fold of the additive split")->capture_default_str();
       sub.add_option("--test", o.testConditions, "Held-out conditions (overrides --split)")->delimiter(',');
+      sub.add_option("--test-file", a->testFile, "File listing held-out conditions, one per line (overrides --split)")
+          ->check(CLI::ExistingFile);
       sub.add_option("--seed", o.seed, "Random seed")->capture_default_str();
       sub.add_option("--device", o.device, "auto, cpu, cuda, cuda:N")->capture_default_str();
       sub.add_option("--normalize", o.normalizeTotal, "normalize_total target before training (0 = X as is)");
@@ -107,6 +118,9 @@ const CommandRegistration kRegistration{CommandSpec{
       sub.add_option("--checkpoint-every", o.checkpointEvery, "Steps between checkpoints (0 = at the end)");
       sub.add_option("--validate-every", o.validateEvery, "Steps between held-out evaluations (0 = at the end)");
       sub.add_flag("--resume", o.resume, "Continue from OUT/checkpoint.safetensors");
+      sub.add_flag("--no-drugs", a->noDrugs,
+                   "Train gene perturbations only (the authors' crisper model); by default drug@dose conditions are "
+                   "trained too, as labels");
       sub.add_option("--condition-col", a->conditionCol, "obs column with condition labels (default: detected)");
       sub.add_option("--cell-type-col", a->cellTypeCol, "obs column with the cell type (default: detected)");
       sub.add_option("--log-every", a->logEvery, "Print the loss every N steps")->capture_default_str();

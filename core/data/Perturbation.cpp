@@ -222,4 +222,10 @@ Perturbation parsePerturbationQuery(std::string_view text, const std::vector<std
   return p;
 }
 
+std::string componentKey(const PerturbationComponent& component) {
+  Perturbation single;
+  single.components.push_back(component);
+  return single.key();
+}
+
 }  // namespace scdfm

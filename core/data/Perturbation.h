@@ -51,6 +51,10 @@ struct Perturbation {
   std::string display() const;
 };
 
+// Key of one component as a single perturbation: "KLF1", "dexamethasone@10"
+// (the token of a drug@dose label, a design column of the linear baseline).
+std::string componentKey(const PerturbationComponent& component);
+
 // Default control labels (compared case-insensitively, whole label or token).
 const std::vector<std::string>& defaultControlLabels();
 bool isControlLabel(std::string_view token, const std::vector<std::string>& controlLabels);

@@ -9,7 +9,7 @@
 #include "core/data/Dataset.h"
 #include "core/data/GeneVocab.h"
 #include "core/data/Perturbation.h"
-#include "core/data/Preprocess.h"
+#include "core/data/ModelExpression.h"
 #include "core/flow/FlowSampler.h"
 #include "core/flow/ModelLoading.h"
 #include "core/model/ScDfmNetwork.h"
@@ -75,39 +75,75 @@ std::string Predictor::deviceName() const { return impl_->network->deviceName();
 PerturbationCheck Predictor::check(const std::string& query, const Dataset* dataset) const {
   PerturbationCheck r;
   r.query = query;
-  const Perturbation p = parsePerturbationQuery(query);
+  Perturbation p = parsePerturbationQuery(query);
   const std::string where = "perturbation '" + query + "'";
   if (p.isControl())
     throw InputError(impl_->source, where, "control is not a perturbation to predict",
-                     "Name one or two perturbed genes, e.g. KLF1 or KLF1+MAP2K6; the control cells are the input");
+                     "Name one or two perturbed genes or drugs, e.g. KLF1 or KLF1+MAP2K6; the control cells are the "
+                     "input");
   if (p.components.size() > 2)
     throw InputError(impl_->source, where,
-                     std::to_string(p.components.size()) + " perturbed genes; the model encodes at most two",
-                     "Predict single genes or pairs (A+B)");
-  for (const auto& comp : p.components) {
-    if (comp.kind == PerturbationKind::Drug || comp.dose)
-      throw InputError(impl_->source, where, "'" + comp.name + "' is a drug/dose; this model encodes gene "
-                                             "perturbations (crisper) only",
-                       "Use a model trained on drug perturbations, or name genes");
-    r.targets.push_back(comp.name);
+                     std::to_string(p.components.size()) + " perturbations together; the model encodes at most two",
+                     "Predict singles or pairs (A+B)");
+  // The dataset knows which names are drugs and in which unit its doses are;
+  // a gene the data lacks (but the model knows) keeps the typed form.
+  if (dataset) {
+    try {
+      p = dataset->catalog().resolve(p).perturbation;
+    } catch (const InputError&) {
+    }
   }
-  r.tokens = impl_->vocab.encode(r.targets, where, impl_->source);
-  // Vocabulary spelling for display and keys.
-  for (std::size_t i = 0; i < r.targets.size(); ++i) r.targets[i] = impl_->vocab.token(r.tokens[i]);
+  const auto& drugs = impl_->checkpoint.drugs;
   const auto M = impl_->checkpoint.graphMask->shape[0];
-  for (std::size_t i = 0; i < r.tokens.size(); ++i)
-    if (r.tokens[i] >= M)
-      throw InputError(impl_->source, where, "'" + r.targets[i] + "' is in the vocabulary but not in the model's "
-                                             "gene-interaction graph",
-                       "Choose a gene of the graph");
-  if (r.tokens.size() == 1) r.tokens.push_back(GeneVocab::kControl);  // single 'A+control' → [A, control]
-  r.combination = r.targets.size() == 2;
+  auto isDrugName = [&](const std::string& name) {
+    for (const auto& d : drugs)
+      if (toLower(d.substr(0, d.find('@'))) == toLower(name)) return true;
+    return false;
+  };
   Perturbation spelled;
-  for (const auto& t : r.targets) {
-    PerturbationComponent comp;
-    comp.name = t;
-    spelled.components.push_back(comp);
+  for (const auto& comp : p.components) {
+    PerturbationComponent out = comp;
+    if (comp.kind == PerturbationKind::Drug || comp.dose || isDrugName(comp.name)) {
+      if (drugs.empty())
+        throw InputError(impl_->source, where, "'" + comp.name + "' is a drug; this model encodes gene "
+                                               "perturbations only",
+                         "Load a model trained on drug perturbations (scdfm train on data with drugs), or name genes");
+      out.kind = PerturbationKind::Drug;
+      const std::string label = componentKey(out);
+      std::vector<std::string> sameDrug;
+      std::int64_t found = -1;
+      for (std::size_t k = 0; k < drugs.size(); ++k) {
+        if (toLower(drugs[k]) == toLower(label)) found = static_cast<std::int64_t>(k);
+        if (toLower(drugs[k].substr(0, drugs[k].find('@'))) == toLower(comp.name)) sameDrug.push_back(drugs[k]);
+      }
+      if (found < 0) {
+        if (!sameDrug.empty())
+          throw InputError(impl_->source, where,
+                           comp.dose ? "the model was not trained on '" + label + "' (doses are labels, not a "
+                                       "continuous scale)"
+                                     : "'" + comp.name + "' needs a dose",
+                           "Choose one of the doses the model knows: " + listForMessage(sameDrug));
+        throw InputError(impl_->source, where, "'" + comp.name + "' is not a drug of the model",
+                         "The model knows: " + listForMessage(drugs));
+      }
+      r.targets.push_back(drugs[static_cast<std::size_t>(found)]);
+      r.tokens.push_back(M + found);
+      // The key uses the model's spelling of the name (the dose is already in the data's unit).
+      out.name = drugs[static_cast<std::size_t>(found)].substr(0, drugs[static_cast<std::size_t>(found)].find('@'));
+    } else {
+      const std::int64_t id = impl_->vocab.id(comp.name, where, impl_->source);  // closest names on a miss
+      out.name = impl_->vocab.token(id);
+      if (id >= M)
+        throw InputError(impl_->source, where, "'" + out.name + "' is in the vocabulary but not in the model's "
+                                               "gene-interaction graph",
+                         "Choose a gene of the graph");
+      r.targets.push_back(out.name);
+      r.tokens.push_back(id);
+    }
+    spelled.components.push_back(out);
   }
+  if (r.tokens.size() == 1) r.tokens.push_back(GeneVocab::kControl);  // single 'A+control' → [A, control]
+  r.combination = p.components.size() == 2;
   r.key = spelled.key();
   if (dataset) {
     auto entry = dataset->catalog().find(r.key);
@@ -116,11 +152,61 @@ PerturbationCheck Predictor::check(const std::string& query, const Dataset* data
   if (!impl_->checkpoint.training.trainConditions.empty()) {
     r.seenInTraining = impl_->trainKeys.count(r.key) != 0;
     if (!*r.seenInTraining)
-      r.notes.push_back(r.combination ? "unseen combination: the model never saw this pair in training; both genes "
+      r.notes.push_back(r.combination ? "unseen combination: the model never saw this pair in training; both parts "
                                         "are in its vocabulary"
                                       : "perturbation not seen in training");
   }
   return r;
+}
+
+CompatibilityReport Predictor::compatibility(const Dataset& dataset) const {
+  CompatibilityReport r;
+  const auto& c = impl_->checkpoint;
+  const std::vector<std::string>& genes = c.genes.empty() ? impl_->vocab.genes() : c.genes;
+  r.modelGenes = static_cast<std::int64_t>(genes.size());
+  for (const auto& g : genes)
+    if (dataset.findGene(g)) ++r.genesInData;
+    else r.missingGenes.push_back(g);
+  const auto& cat = dataset.catalog();
+  r.controlCells = static_cast<std::int64_t>(cat.controlCells().size());
+  for (const auto& e : cat.entries()) {
+    if (e.isControl() || !e.observed || e.nCells == 0) continue;
+    try {
+      check(e.key);
+      r.predictableConditions.push_back(e.key);
+    } catch (const InputError&) {
+      const bool unsupported =
+          (e.kind() != PerturbationKind::Gene && c.drugs.empty()) || e.perturbation.components.size() > 2;
+      (unsupported ? r.unsupportedConditions : r.unknownConditions).push_back(e.key);
+    }
+  }
+  return r;
+}
+
+std::vector<std::string> CompatibilityReport::messages() const {
+  std::vector<std::string> m;
+  auto n = [](std::size_t k) { return std::to_string(k); };
+  if (genesInData < 2)
+    m.push_back("Only " + std::to_string(genesInData) + " of the model's " + std::to_string(modelGenes) +
+                " genes are in the dataset, so nothing can be predicted. Gene names must match the model's "
+                "vocabulary (symbols such as KLF1); open the dataset the model was trained for.");
+  else if (!missingGenes.empty())
+    m.push_back(std::to_string(genesInData) + " of the model's " + std::to_string(modelGenes) +
+                " genes are in the dataset; predictions leave out the " + n(missingGenes.size()) + " missing (" +
+                listForMessage(missingGenes) + ").");
+  else
+    m.push_back("All " + std::to_string(modelGenes) + " model genes are in the dataset.");
+  if (controlCells == 0)
+    m.push_back("The dataset has no control cells, which the model starts from; choose the control label "
+                "(condition column) or open another dataset.");
+  m.push_back(n(predictableConditions.size()) + " observed conditions can be predicted and compared with their cells.");
+  if (!unknownConditions.empty())
+    m.push_back(n(unknownConditions.size()) + " conditions name genes outside the model's vocabulary and cannot be "
+                "predicted: " + listForMessage(unknownConditions) + ".");
+  if (!unsupportedConditions.empty())
+    m.push_back(n(unsupportedConditions.size()) + " conditions are drugs or sets of more than two genes, which this "
+                "model does not encode: " + listForMessage(unsupportedConditions) + ".");
+  return m;
 }
 
 std::vector<std::string> Predictor::genesFor(const Dataset& dataset, const std::vector<std::string>& requested) const {
@@ -160,18 +246,15 @@ std::vector<PredictedPerturbation> Predictor::predict(
   std::vector<PerturbationCheck> checks;
   for (const auto& q : req.perturbations) checks.push_back(check(q, &dataset));
   const auto genes = genesFor(dataset, req.genes);
-  std::vector<std::int64_t> geneCols, geneTokens;
-  for (const auto& g : genes) {
-    geneCols.push_back(*dataset.findGene(g));
-    geneTokens.push_back(*impl_->vocab.find(g));
-  }
+  const auto& prep = impl_->checkpoint.preprocessing;
+  const ExpressionSpace space = expressionSpace(dataset, genes, prep.normalizeTotal, prep.log1p);
+  std::vector<std::int64_t> geneTokens;
+  for (const auto& g : genes) geneTokens.push_back(*impl_->vocab.find(g));
   const auto controls = dataset.catalog().controlCells(req.context);
   if (controls.empty())
     throw InputError(dataset.path(), "obs",
                      "no control cells" + (req.context.empty() ? std::string() : " of context '" + req.context + "'"),
                      "The model generates perturbed cells from control cells of the same context");
-  const auto& prep = impl_->checkpoint.preprocessing;
-  const auto T = static_cast<std::int64_t>(genes.size());
 
   std::vector<PredictedPerturbation> results;
   const double perItem = 1.0 / static_cast<double>(checks.size());
@@ -191,16 +274,11 @@ std::vector<PredictedPerturbation> Predictor::predict(
       out.controlRows.insert(out.controlRows.end(), perm.begin(),
                              perm.begin() + std::min<std::int64_t>(need, static_cast<std::int64_t>(perm.size())));
     }
-    ExpressionMatrix expr = dataset.expression(out.controlRows);
-    if (prep.normalizeTotal > 0) normalizeTotal(expr, prep.normalizeTotal);
-    if (prep.log1p) log1pInPlace(expr);
-    RowMatrixF dense = expr.toDense();
+    const RowMatrixF control = readExpression(dataset, out.controlRows, space);
     SampleInput in;
     in.geneIds = geneTokens;
     in.perturbationIds = out.check.tokens;
-    in.control.resize(static_cast<std::size_t>(req.cells * T));
-    for (std::int64_t i = 0; i < req.cells; ++i)
-      for (std::int64_t j = 0; j < T; ++j) in.control[static_cast<std::size_t>(i * T + j)] = dense(i, geneCols[j]);
+    in.control.assign(control.data(), control.data() + control.size());
 
     SamplerOptions so;
     so.method = req.method;

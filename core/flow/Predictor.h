@@ -56,6 +56,20 @@ struct PredictedPerturbation {
   double seconds = 0;
 };
 
+// How a checkpoint fits a dataset: what can be predicted and compared, and
+// what not (shown when both are open, before anything runs).
+struct CompatibilityReport {
+  std::int64_t modelGenes = 0, genesInData = 0;
+  std::vector<std::string> missingGenes;           // model genes absent from the dataset (left out of predictions)
+  std::vector<std::string> predictableConditions;  // observed conditions the model can encode (keys)
+  std::vector<std::string> unknownConditions;      // observed conditions naming a gene outside the model's vocabulary
+  std::vector<std::string> unsupportedConditions;  // observed drug or >2-component conditions
+  std::int64_t controlCells = 0;
+  bool usable() const { return genesInData >= 2 && controlCells > 0; }
+  // Plain sentences for the user: what works, what is missing and what to do.
+  std::vector<std::string> messages() const;
+};
+
 class Predictor {
  public:
   // Reads and validates the checkpoint; builds the network on `device`
@@ -73,6 +87,7 @@ class Predictor {
   // the closest names for unknown genes; drugs and >2 components refused).
   // `dataset` (optional) fills observedInData.
   PerturbationCheck check(const std::string& query, const Dataset* dataset = nullptr) const;
+  CompatibilityReport compatibility(const Dataset& dataset) const;
   // Model genes found in the dataset (order of the model), or request.genes checked.
   std::vector<std::string> genesFor(const Dataset& dataset, const std::vector<std::string>& requested = {}) const;
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -13,12 +14,12 @@
 #include "core/data/GeneGraph.h"
 #include "core/data/GeneVocab.h"
 #include "core/data/Preprocess.h"
-#include "core/eval/Baselines.h"
-#include "core/eval/Metrics.h"
-#include "core/eval/Stats.h"
+#include "core/data/ModelExpression.h"
+#include "core/eval/ReferenceBaselines.h"
 #include "core/flow/CheckpointModel.h"
 #include "core/flow/FlowLoss.h"
 #include "core/flow/FlowSampler.h"
+#include "core/flow/PredictionEvaluation.h"
 #include "core/flow/Predictor.h"
 #include "core/model/ScDfmModel.h"
 #include "core/model/ScDfmNetwork.h"
@@ -92,19 +93,28 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   std::vector<std::string> skipped;
   for (const auto& e : cat.entries()) {
     if (e.isControl() || !e.observed || e.nCells == 0) continue;
-    // The model encodes one or two perturbed genes ('crisper'): drugs and larger sets are left out.
-    if (e.kind() != PerturbationKind::Gene || e.perturbation.components.size() > 2) {
+    // The model encodes one or two perturbation tokens: larger sets are left out, and
+    // drugs unless drug labels are trained ("crisper+label").
+    if ((e.kind() != PerturbationKind::Gene && !o.drugs) || e.perturbation.components.size() > 2) {
       skipped.push_back(e.key);
       continue;
     }
     entries.push_back(&e);
     for (const auto& c : e.perturbation.components)
-      if (auto g = ds.findGene(c.name)) forced.push_back(*g);
+      if (c.kind == PerturbationKind::Gene)
+        if (auto g = ds.findGene(c.name)) forced.push_back(*g);
   }
   if (entries.empty())
-    throw InputError(ds.path(), "obs", "no genetic perturbations of one or two genes to train on" +
+    throw InputError(ds.path(), "obs", "no perturbations of one or two genes or drugs to train on" +
                                            (skipped.empty() ? std::string() : " (skipped: " + listForMessage(skipped) + ")"),
-                     "This model encodes perturbed genes (GEARS/Norman style conditions); drugs are not supported");
+                     "Check the condition column (GEARS/Norman style 'A+B' or drug + dose columns)");
+  // Drug@dose labels, sorted: label k is perturbation token (graph tokens + k).
+  std::vector<std::string> drugLabels;
+  for (const auto* e : entries)
+    for (const auto& c : e->perturbation.components)
+      if (c.kind == PerturbationKind::Drug) drugLabels.push_back(componentKey(c));
+  std::sort(drugLabels.begin(), drugLabels.end());
+  drugLabels.erase(std::unique(drugLabels.begin(), drugLabels.end()), drugLabels.end());
   std::vector<std::int64_t> selected;
   if (o.nTopGenes > 0 && o.nTopGenes < ds.nGenes()) {
     HvgOptions hopt;
@@ -143,6 +153,13 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     c.key = e->key;
     bool ok = true;
     for (const auto& comp : e->perturbation.components) {
+      if (comp.kind == PerturbationKind::Drug) {
+        const std::string label = componentKey(comp);
+        const auto k = std::lower_bound(drugLabels.begin(), drugLabels.end(), label) - drugLabels.begin();
+        c.components.push_back(label);
+        c.tokens.push_back(vocab.size() + k);
+        continue;
+      }
       auto id = vocab.find(comp.name);
       if (!id) ok = false;
       else {
@@ -212,7 +229,11 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
 
   // --- network, optimizer, resume ------------------------------------------------------
   ModelConfig cfg = o.model;
-  cfg.ntoken = std::max(cfg.ntoken, vocab.size());
+  cfg.ntoken = std::max({cfg.ntoken, vocab.size(), static_cast<std::int64_t>(drugLabels.size())});
+  if (!drugLabels.empty()) {
+    cfg.perturbation_function = "crisper+label";
+    cfg.n_perturbation_labels = static_cast<std::int64_t>(drugLabels.size());
+  }
   cfg.n_graph_tokens = graph.size;
   cfg.validate("model configuration");
   auto network = ScDfmNetwork::initialized(cfg, mask, o.seed, o.device);
@@ -244,12 +265,13 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   std::vector<std::pair<std::string, torch::Tensor>> params;
   for (auto& p : model.named_parameters(true)) params.emplace_back(p.key(), p.value());
 
-  auto saveCheckpoint = [&](std::int64_t step) {
-    if (ckptPath.empty()) return;
+  // The checkpoint of the current weights: what is saved and what validation predicts with.
+  auto makeCheckpoint = [&](std::int64_t step, bool withTrainerState) {
     ModelCheckpoint c;
     storeModel(model, c);
     c.genes = genes;
     c.vocabulary = vocab.tokens();
+    c.drugs = drugLabels;
     c.graph = {{"source", "built from the training cells"}, {"topk", o.graphTopK},
                {"negative_edges", o.graphNegativeEdges}, {"cells", graphRows.size()}};
     c.preprocessing.normalizeTotal = o.normalizeTotal;
@@ -266,86 +288,50 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     t.steps = step;
     t.seed = o.seed;
     t.contextColumn = cat.roles().cellType;
-    t.hyper = {{"batch_size", o.batchSize}, {"genes_per_step", o.genesPerStep}, {"lr", o.lr},
+    t.hyper = {{"dose_unit", cat.summary().doseUnit}, {"batch_size", o.batchSize}, {"genes_per_step", o.genesPerStep}, {"lr", o.lr},
                {"lr_min", o.lrMin}, {"lr_period", o.lrPeriod}, {"gamma", o.gamma}, {"use_mmd", o.useMmd},
-               {"steps_requested", o.steps}};
+               {"steps_requested", o.steps}, {"validation_cells", o.validationCells},
+               {"validation_time_points", o.validationTimePoints}};
     nlohmann::json metrics = nlohmann::json::object();
-    for (const auto& [k, v] : result.validation)
-      if (std::isfinite(v)) metrics[k] = v;
-    for (const auto& [k, v] : result.baselineValidation)
-      if (std::isfinite(v)) metrics["baseline." + k] = v;
+    for (const auto& [method, values] : result.validation)
+      for (const auto& [k, v] : values)
+        if (std::isfinite(v)) metrics[method][k] = v;
     t.metrics = metrics;
     t.createdBy = std::string("scdfm ") + build::kVersion;
     t.createdAt = utcNowIso8601();
-    nlohmann::json adamSteps = nlohmann::json::object();
-    for (const auto& [name, s] : adam) {
-      adamSteps[name] = s.step;
-      c.trainerState["adam." + name + ".exp_avg"] = fromTorch(s.m);
-      c.trainerState["adam." + name + ".exp_avg_sq"] = fromTorch(s.v);
+    if (withTrainerState) {
+      nlohmann::json adamSteps = nlohmann::json::object();
+      for (const auto& [name, s] : adam) {
+        adamSteps[name] = s.step;
+        c.trainerState["adam." + name + ".exp_avg"] = fromTorch(s.m);
+        c.trainerState["adam." + name + ".exp_avg_sq"] = fromTorch(s.v);
+      }
+      c.trainerMeta = {{"step", step}, {"adam_steps", adamSteps}};
     }
-    c.trainerMeta = {{"step", step}, {"adam_steps", adamSteps}};
-    writeModelCheckpoint(ckptPath, c);
+    return c;
+  };
+  auto saveCheckpoint = [&](std::int64_t step) {
+    if (ckptPath.empty()) return;
+    writeModelCheckpoint(ckptPath, makeCheckpoint(step, true));
     result.checkpointPath = ckptPath;
   };
 
-  // --- validation on held-out conditions ----------------------------------------------
+  // --- validation on held-out conditions (the CLI's `scdfm evaluate` code path) -------
+  std::optional<ReferenceBaselines> baselines;
   auto validate = [&](std::int64_t step) {
-    if (test.empty()) return;
-    model.eval();
-    std::map<std::string, std::vector<double>> acc, accBase;
+    if (test.empty() || o.validationConditions <= 0) return;
+    if (!baselines)
+      baselines.emplace(ds, expressionSpace(ds, genes, o.normalizeTotal, o.log1p), result.trainConditions,
+                        LinearBaselineOptions{}, Progress::none(), cancel);
+    // A copy of the current weights in eval mode (dropout off), as a saved checkpoint would predict.
+    const Predictor predictor(makeCheckpoint(step, false), "the model in training", o.device);
+    EvaluationRequest req;
     const auto nEval = std::min<std::int64_t>(o.validationConditions, static_cast<std::int64_t>(test.size()));
-    for (std::int64_t k = 0; k < nEval; ++k) {
-      cancel.throwIfCancelled();
-      const Condition& c = *test[static_cast<std::size_t>(k)];
-      // Largest context of the condition, its controls.
-      auto best = std::max_element(c.rows.begin(), c.rows.end(),
-                                   [](const auto& a, const auto& b) { return a.second.size() < b.second.size(); });
-      const auto& ctrlRows = controlsByContext.count(best->first) ? controlsByContext.at(best->first) : allControls;
-      std::mt19937_64 rng(deriveSeed(o.seed, "validation:" + c.key));
-      const auto n = o.validationCells;
-      std::uniform_int_distribution<std::size_t> pick(0, ctrlRows.size() - 1);
-      RowMatrixF control(n, G), observed(static_cast<std::int64_t>(best->second.size()), G);
-      for (std::int64_t i = 0; i < n; ++i) control.row(i) = X.row(ctrlRows[pick(rng)]);
-      for (std::size_t i = 0; i < best->second.size(); ++i) observed.row(static_cast<std::int64_t>(i)) = X.row(best->second[i]);
-      SampleInput in;
-      in.geneIds = geneTokens;
-      in.perturbationIds = c.tokens;
-      in.control.assign(control.data(), control.data() + control.size());
-      SamplerOptions so;
-      so.timePoints = o.validationTimePoints;
-      so.seed = deriveSeed(o.seed, "validation-noise:" + c.key);
-      auto res = FlowSampler(network, so).sample(in, Progress::none(), cancel);
-      RowMatrixF predicted = Eigen::Map<const RowMatrixF>(res.prediction.data(), n, G);
-      // Baseline: additive over the training singles when all are known, else no change.
-      std::vector<Eigen::VectorXd> deltas;
-      bool additive = true;
-      for (const auto& comp : c.components) {
-        const Condition* single = nullptr;
-        for (auto* t : train)
-          if (t->key == comp) single = t;
-        if (!single) {
-          additive = false;
-          break;
-        }
-        RowMatrixF cells(static_cast<std::int64_t>(single->allRows.size()), G);
-        for (std::size_t i = 0; i < single->allRows.size(); ++i) cells.row(static_cast<std::int64_t>(i)) = X.row(single->allRows[i]);
-        RowMatrixF ctrlAll(static_cast<std::int64_t>(allControls.size()), G);
-        for (std::size_t i = 0; i < allControls.size(); ++i) ctrlAll.row(static_cast<std::int64_t>(i)) = X.row(allControls[i]);
-        deltas.push_back(meanDelta(cells, ctrlAll));
-      }
-      RowMatrixF baseline = additive ? additiveBaseline(control, deltas) : noChangeBaseline(control);
-      EvalOptions eo;
-      auto m = evaluatePerturbation(control, observed, predicted, genes, eo);
-      auto b = evaluatePerturbation(control, observed, baseline, genes, eo);
-      for (const auto& [key, v] : m) acc[key].push_back(v);
-      for (const auto& [key, v] : b) accBase[key].push_back(v);
-    }
-    result.validation.clear();
-    result.baselineValidation.clear();
-    for (const auto& [k, v] : acc) result.validation[k] = stats::meanFinite(v);
-    for (const auto& [k, v] : accBase) result.baselineValidation[k] = stats::meanFinite(v);
-    model.train();
-    (void)step;
+    for (std::int64_t k = 0; k < nEval; ++k) req.conditions.push_back(test[static_cast<std::size_t>(k)]->key);
+    req.cells = o.validationCells;
+    req.timePoints = o.validationTimePoints;
+    req.seeds = {deriveSeed(o.seed, "validation")};
+    result.validation = evaluatePredictions(predictor, ds, *baselines, req, Progress::none(), cancel).mean;
   };
 
   // --- the loop -------------------------------------------------------------------------

@@ -12,7 +12,8 @@
 //  - periodic atomic checkpoints (our format, with Adam state) and exact resume:
 //    every random draw of step s comes from generators seeded by (seed, s), so
 //    a resumed run equals an uninterrupted one;
-//  - validation metrics on held-out conditions (core/eval) beside the baselines.
+//  - validation metrics on held-out conditions beside the baselines
+//    (core/flow/PredictionEvaluation.h, the code path of `scdfm evaluate`).
 // Torch-free header.
 #include <cstdint>
 #include <functional>
@@ -36,6 +37,10 @@ struct TrainerOptions {
   std::int64_t genesPerStep = 1000;  // random gene subset per step (all genes when fewer)
   std::int64_t nTopGenes = 5000;   // seurat HVGs (0 = all genes)
   int graphTopK = 30;
+  // Train drug@dose conditions too when the data has them: the model becomes
+  // "crisper+label" (genes through the gene encoder, drug labels through the
+  // perturbation embedder). false: genes only, as the authors' crisper model.
+  bool drugs = true;
   bool graphNegativeEdges = true;
   double lr = 5e-5, lrMin = 1e-6;
   std::int64_t lrPeriod = 200000;  // CosineAnnealingLR T_max
@@ -70,8 +75,9 @@ struct TrainStepInfo {
 struct TrainResult {
   std::int64_t stepsDone = 0, startStep = 0;
   std::vector<double> losses;          // per step of this run
-  std::map<std::string, double> validation;  // model metrics (mean over held-out conditions)
-  std::map<std::string, double> baselineValidation;  // additive baseline, same metrics
+  // Held-out metrics (mean over conditions) by method: "scDFM" and the baselines
+  // ("no change", "additive", "linear"), as `scdfm evaluate` reports them.
+  std::map<std::string, std::map<std::string, double>> validation;
   std::string checkpointPath;
   std::vector<std::string> trainConditions, testConditions;
   std::vector<std::string> skipped;  // conditions left out (drugs, >2 genes, targets not in the data)

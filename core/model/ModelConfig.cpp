@@ -27,8 +27,10 @@ void ModelConfig::validate(const std::string& source) const {
   if (model_type != "origin") bad("model_type", "only 'origin' is supported, got '" + model_type + "'");
   if (fusion_method != "differential_perceiver")
     bad("fusion_method", "only 'differential_perceiver' is supported, got '" + fusion_method + "'");
-  if (perturbation_function != "crisper")
-    bad("perturbation_function", "only 'crisper' is supported, got '" + perturbation_function + "'");
+  if (perturbation_function != "crisper" && perturbation_function != "crisper+label")
+    bad("perturbation_function", "only 'crisper' and 'crisper+label' are supported, got '" + perturbation_function + "'");
+  if (usesLabels() && (n_perturbation_labels < 1 || n_perturbation_labels > ntoken))
+    bad("n_perturbation_labels", "must be in [1, ntoken] for 'crisper+label'");
   if (mode != "predict_y") bad("mode", "only 'predict_y' is supported, got '" + mode + "'");
 }
 
@@ -47,6 +49,7 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
                      {"model_type", c.model_type},
                      {"fusion_method", c.fusion_method},
                      {"perturbation_function", c.perturbation_function},
+                     {"n_perturbation_labels", c.n_perturbation_labels},
                      {"mode", c.mode},
                      {"use_perturbation_interaction", c.use_perturbation_interaction}};
 }
@@ -70,6 +73,7 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
   get("model_type", c.model_type);
   get("fusion_method", c.fusion_method);
   get("perturbation_function", c.perturbation_function);
+  get("n_perturbation_labels", c.n_perturbation_labels);
   get("mode", c.mode);
   get("use_perturbation_interaction", c.use_perturbation_interaction);
 }

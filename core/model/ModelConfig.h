@@ -30,11 +30,17 @@ struct ModelConfig {
   std::int64_t frequency_embedding_size = 256;  // timestep sinusoid features
   std::string model_type = "origin";
   std::string fusion_method = "differential_perceiver";
-  std::string perturbation_function = "crisper";  // crisper: encode perturbed genes with the gene encoder
+  // "crisper" (authors): perturbed genes are encoded by the graph-masked gene
+  // encoder. "crisper+label" (ours, for data with drugs): genes as in crisper,
+  // and each drug@dose label through the authors' perturbation_embedder (their
+  // non-crisper path); label k has perturbation token id n_graph_tokens + k.
+  std::string perturbation_function = "crisper";
+  std::int64_t n_perturbation_labels = 0;  // drug@dose labels ("crisper+label")
   std::string mode = "predict_y";                 // network outputs a velocity
   bool use_perturbation_interaction = true;       // graph-masked cross-attention in the gene encoder
 
   std::int64_t headDim() const { return d_model / nhead; }
+  bool usesLabels() const { return perturbation_function == "crisper+label"; }
   std::int64_t encoderHidden() const { return encoder_hidden > 0 ? encoder_hidden : 4 * d_model; }
   std::int64_t mlpHidden() const { return static_cast<std::int64_t>(static_cast<double>(d_model) * mlp_ratio); }
   // λ_init(depth) = 0.8 − 0.6·exp(−0.3·depth) (Differential Transformer).

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "core/data/GeneVocab.h"
 #include "core/util/Error.h"
 
 namespace scdfm {
@@ -68,6 +69,17 @@ void checkIds(const torch::Tensor& ids, std::int64_t limit, const char* what) {
 }
 }  // namespace
 
+torch::Tensor ScDfmModelImpl::perturbationEmbedding(const torch::Tensor& pertIds) {
+  if (!config_.usesLabels()) return encoder(pertIds, graphMask_).mean(1);
+  const auto M = graphMask_.size(0);
+  const auto isLabel = pertIds >= M;
+  // Label slots go through the gene encoder as the control token (its row only
+  // attends to itself) and are then replaced by their label embedding.
+  const auto genes = encoder(torch::where(isLabel, torch::full_like(pertIds, GeneVocab::kControl), pertIds), graphMask_);
+  const auto labels = perturbation_embedder(torch::where(isLabel, pertIds - M, torch::zeros_like(pertIds)));
+  return torch::where(isLabel.unsqueeze(-1), labels, genes).mean(1);
+}
+
 ScDfmContext ScDfmModelImpl::encodeContext(const torch::Tensor& geneIdsIn, const torch::Tensor& control,
                                            const torch::Tensor& pertIdsIn, bool cacheControlMaps,
                                            ForwardTrace* trace) {
@@ -78,7 +90,7 @@ ScDfmContext ScDfmModelImpl::encodeContext(const torch::Tensor& geneIdsIn, const
     throw InputError("", "model inputs", "expected gene ids (B,T), control (B,T), perturbation ids (B,k)");
   const auto M = graphMask_.size(0);
   checkIds(geneIdsIn, M, "gene ids");
-  checkIds(pertIdsIn, M, "perturbation ids");
+  checkIds(pertIdsIn, M + (config_.usesLabels() ? config_.n_perturbation_labels : 0), "perturbation ids");
   ScDfmContext ctx;
   ctx.batch = control.size(0);
   ctx.genes = control.size(1);
@@ -86,7 +98,7 @@ ScDfmContext ScDfmModelImpl::encodeContext(const torch::Tensor& geneIdsIn, const
   auto geneIds = rowsEqual(geneIdsIn) ? geneIdsIn.narrow(0, 0, 1) : geneIdsIn;
   auto pertIds = rowsEqual(pertIdsIn) ? pertIdsIn.narrow(0, 0, 1) : pertIdsIn;
   ctx.geneEmb = encoder(geneIds, graphMask_);
-  ctx.perturbationEmb = encoder(pertIds, graphMask_).mean(1);
+  ctx.perturbationEmb = perturbationEmbedding(pertIds);
   ctx.controlEmb = value_encoder_2(control) + ctx.geneEmb;
   ctx.fusionControl = linearSecondHalf(fusion0, ctx.controlEmb);
   for (std::int64_t i = 0; i < config_.nlayers; ++i) {

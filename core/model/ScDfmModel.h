@@ -71,6 +71,11 @@ struct ScDfmModelImpl : torch::nn::Module {
                         const torch::Tensor& control, const torch::Tensor& perturbationIds,
                         ForwardTrace* trace = nullptr);
 
+  // p: the mean over the perturbation tokens of their embeddings (B|1,k) → (B|1,D):
+  // gene tokens (< M) through the gene encoder, label tokens (M + k) through
+  // perturbation_embedder ("crisper+label").
+  torch::Tensor perturbationEmbedding(const torch::Tensor& pertIds);
+
   // Authors' initialize_weights: xavier_uniform Linear / in_proj weights, zero biases,
   // N(0,1) embeddings, LayerNorm/RMSNorm 1/0, λ ~ N(0, 0.1), p_mask_embed ~ N(0,1).
   void initializeWeights(std::uint64_t seed);

@@ -72,4 +72,12 @@ RawTensor ScDfmNetwork::graphMask() const { return fromTorch(impl_->model->graph
 ScDfmModelImpl& ScDfmNetwork::module() const { return *impl_->model; }
 std::shared_ptr<ScDfmModelImpl> ScDfmNetwork::modulePtr() const { return impl_->model.ptr(); }
 
+std::vector<ComputeDevice> computeDevices() {
+  std::vector<ComputeDevice> out{{"cpu", "CPU (" + std::to_string(threadCount()) + " threads)"}};
+  if (torch::cuda::is_available())
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(torch::cuda::device_count()); ++i)
+      out.push_back({"cuda:" + std::to_string(i), "CUDA GPU " + std::to_string(i)});
+  return out;
+}
+
 }  // namespace scdfm

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/io/Safetensors.h"
 #include "core/model/ModelConfig.h"
@@ -48,5 +49,13 @@ class ScDfmNetwork {
 
 // Sets LibTorch's intra-op threads to threadCount() (core/util/Threads.h) when it differs.
 void applyTorchThreads();
+
+// The devices a network can run on, for menus: "cpu" first, then "cuda:N" for
+// each GPU LibTorch can use (none with a CPU-only LibTorch).
+struct ComputeDevice {
+  std::string id;           // as accepted by fromState/initialized: "cpu", "cuda:0"
+  std::string description;  // "CPU (8 threads)", "CUDA GPU 0"
+};
+std::vector<ComputeDevice> computeDevices();
 
 }  // namespace scdfm

@@ -110,7 +110,7 @@ TEST(Predictor, VocabularyChecksAndCancel) {
   }
   EXPECT_THROW(p.check("ctrl"), InputError);
   EXPECT_THROW(p.check(genes[0] + "+" + genes[1] + "+" + genes[2]), InputError);
-  EXPECT_THROW(p.check("drug:dexamethasone@10"), InputError);
+  EXPECT_THROW(p.check("drug:dexamethasone@10"), InputError);  // not a drug of the model
   PredictRequest req;
   req.perturbations = {genes[0]};
   req.cells = 8;
@@ -121,4 +121,49 @@ TEST(Predictor, VocabularyChecksAndCancel) {
   CancelToken cancel;
   cancel.cancel();
   EXPECT_THROW(p.predict(ds, req, {}, Progress::none(), cancel), Cancelled);
+}
+
+TEST(Predictor, DrugLabelsAndCompatibility) {
+  if (!std::filesystem::exists(tinyData())) GTEST_SKIP() << "no " << tinyData() << " (build the 'datasets' target)";
+  Dataset ds(tinyData());
+  Predictor p(tinyCheckpoint(), "cpu");
+  const auto& ck = p.checkpoint();
+  // tiny has drug conditions: the model trains them as drug@dose labels.
+  ASSERT_FALSE(ck.drugs.empty());
+  EXPECT_EQ(ck.modelConfig["perturbation_function"], "crisper+label");
+  EXPECT_EQ(ck.modelConfig["n_perturbation_labels"], static_cast<std::int64_t>(ck.drugs.size()));
+  const std::string label = ck.drugs.front();  // "Name@dose"
+  const std::string name = label.substr(0, label.find('@'));
+  auto c = p.check(label, &ds);
+  EXPECT_EQ(c.key, label);
+  EXPECT_EQ(c.tokens[0], ck.graphMask->shape[0]);  // first label token = graph tokens + 0
+  EXPECT_EQ(c.tokens[1], 3);
+  EXPECT_TRUE(c.observedInData);
+  // Name alone, or a dose the model never saw: refused with the doses it knows.
+  for (const std::string  for (const std::string q : {name, name + "@7"}) { q : {name, name + "@7"}) {
+    try {
+      p.check(q, &ds);
+      ADD_FAILURE() << q;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(label), std::string::npos) << e.what();
+    }
+  }
+  // A drug prediction runs like a gene one.
+  PredictRequest req;
+  req.perturbations = {label};
+  req.cells = 6;
+  req.timePoints = 3;
+  auto out = p.predict(ds, req);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].cells.rows(), 6);
+
+  // Every observed condition of tiny is predictable by this model; all its genes are in the data.
+  const CompatibilityReport r = p.compatibility(ds);
+  EXPECT_TRUE(r.usable());
+  EXPECT_EQ(r.genesInData, r.modelGenes);
+  EXPECT_TRUE(r.missingGenes.empty());
+  EXPECT_TRUE(r.unknownConditions.empty());
+  EXPECT_TRUE(r.unsupportedConditions.empty());
+  EXPECT_EQ(r.predictableConditions.size(), ds.catalog().summary().nConditions);
+  EXPECT_FALSE(r.messages().empty());
 }

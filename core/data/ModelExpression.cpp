@@ -1,0 +1,77 @@
+#include "core/data/ModelExpression.h"
+
+#include <algorithm>
+
+#include "core/data/Dataset.h"
+#include "core/data/Preprocess.h"
+
+namespace scdfm {
+
+ExpressionSpace expressionSpace(const Dataset& dataset, const std::vector<std::string>& genes, double normalizeTotal,
+                                bool log1p) {
+  ExpressionSpace s;
+  s.genes = genes;
+  s.normalizeTotal = normalizeTotal;
+  s.log1p = log1p;
+  s.columns.reserve(genes.size());
+  for (const auto& g : genes) s.columns.push_back(dataset.geneIndex(g));
+  return s;
+}
+
+namespace {
+ExpressionMatrix preprocessed(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& s) {
+  ExpressionMatrix e = dataset.expression(rows);
+  if (s.normalizeTotal > 0) normalizeTotal(e, s.normalizeTotal);
+  if (s.log1p) log1pInPlace(e);
+  return e;
+}
+}  // namespace
+
+namespace {
+// Rows [from, to) of `rows` into out.middleRows(from, ...).
+void readInto(const Dataset& dataset, const std::vector<std::int64_t>& rows, std::size_t from, std::size_t to,
+              const ExpressionSpace& s, RowMatrixF& out) {
+  const std::vector<std::int64_t> part(rows.begin() + static_cast<std::ptrdiff_t>(from),
+                                       rows.begin() + static_cast<std::ptrdiff_t>(to));
+  ExpressionMatrix e = preprocessed(dataset, part, s);
+  const auto G = static_cast<std::int64_t>(s.columns.size());
+  const auto at = static_cast<std::int64_t>(from);
+  if (e.sparse) {
+    std::vector<std::int64_t> colOf(static_cast<std::size_t>(e.cols()), -1);
+    for (std::int64_t j = 0; j < G; ++j) colOf[static_cast<std::size_t>(s.columns[static_cast<std::size_t>(j)])] = j;
+    for (std::int64_t r = 0; r < e.csr.outerSize(); ++r)
+      for (SparseRowMatrixF::InnerIterator it(e.csr, r); it; ++it)
+        if (auto j = colOf[static_cast<std::size_t>(it.col())]; j >= 0) out(at + r, j) = it.value();
+  } else {
+    for (std::int64_t j = 0; j < G; ++j)
+      out.block(at, j, e.dense.rows(), 1) = e.dense.col(s.columns[static_cast<std::size_t>(j)]);
+  }
+}
+constexpr std::size_t kChunkRows = 16384;  // bounds the all-genes transient of large reads
+}  // namespace
+
+RowMatrixF readExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& s) {
+  RowMatrixF out = RowMatrixF::Zero(static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(s.columns.size()));
+  for (std::size_t at = 0; at < rows.size(); at += kChunkRows)
+    readInto(dataset, rows, at, std::min(rows.size(), at + kChunkRows), s, out);
+  return out;
+}
+
+std::vector<double> sumExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows,
+                                  const ExpressionSpace& s, std::int64_t chunkRows) {
+  std::vector<double> sum(s.columns.size(), 0.0);
+  const auto chunk = static_cast<std::size_t>(std::max<std::int64_t>(1, chunkRows));
+  RowMatrixF x;
+  for (std::size_t at = 0; at < rows.size(); at += chunk) {
+    const std::size_t to = std::min(rows.size(), at + chunk);
+    x.setZero(static_cast<std::int64_t>(to - at), static_cast<std::int64_t>(s.columns.size()));
+    const std::vector<std::int64_t> part(rows.begin() + static_cast<std::ptrdiff_t>(at),
+                                         rows.begin() + static_cast<std::ptrdiff_t>(to));
+    readInto(dataset, part, 0, part.size(), s, x);
+    const Eigen::VectorXd colSums = x.cast<double>().colwise().sum().transpose();
+    for (std::size_t j = 0; j < sum.size(); ++j) sum[j] += colSums(static_cast<Eigen::Index>(j));
+  }
+  return sum;
+}
+
+}  // namespace scdfm

@@ -1,0 +1,37 @@
+#pragma once
+// The expression values a model sees: rows of a dataset, preprocessed as the
+// model's checkpoint says (normalize_total, log1p) and restricted to the
+// model's genes in model order. One definition for the predictor, the
+// baselines and the evaluation, so every comparison is made in the same space.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/io/AnnData.h"
+
+namespace scdfm {
+
+class Dataset;
+
+struct ExpressionSpace {
+  std::vector<std::string> genes;     // model order
+  std::vector<std::int64_t> columns;  // dataset gene index of each gene
+  double normalizeTotal = 0;          // 0 = values as stored
+  bool log1p = false;
+};
+
+// Resolves `genes` in the dataset (InputError naming a missing gene with the
+// closest names).
+ExpressionSpace expressionSpace(const Dataset& dataset, const std::vector<std::string>& genes,
+                                double normalizeTotal = 0, bool log1p = false);
+
+// Cells × genes of `rows` (in that order). normalize_total uses each cell's
+// total over all dataset genes, as the model's training did.
+RowMatrixF readExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& space);
+
+// Per-gene sums of `rows`, read in chunks of `chunkRows` (bounded memory for
+// large files). Returns a vector over space.genes.
+std::vector<double> sumExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows,
+                                  const ExpressionSpace& space, std::int64_t chunkRows = 8192);
+
+}  // namespace scdfm
