@@ -17,6 +17,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
+#include <QUndoStack>
 #include <QVBoxLayout>
 #include <cstdio>
 #include <set>
@@ -104,16 +105,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   predictDock->setMinimumWidth(360);
   addDockWidget(Qt::RightDockWidgetArea, predictDock);
   session_ = new PredictionSession(jobs_, this);
+  undo_ = new QUndoStack(this);
 
   status_ = new StatusIndicators(statusBar(), jobs_);
   createMenus();
 
-  connect(colorBy_, &QComboBox::currentIndexChanged, this, [this] { applyColoring(); });
+  connect(colorBy_, &QComboBox::currentIndexChanged, this, [this] {
+    applyColoring();
+    commitView(tr("Colour by %1").arg(colorBy_->currentText()));
+  });
   connect(computeUmap_, &QPushButton::clicked, this, &MainWindow::computeUmap);
   connect(reset, &QPushButton::clicked, view_, &UmapView::resetView);
   connect(panel_, &DatasetPanel::conditionSelected, this, [this](const QString& key) {
     selectedCondition_ = key;
     applyColoring();
+    commitView(key.isEmpty() ? tr("Clear highlight") : tr("Highlight %1").arg(key));
   });
   connect(predictPanel_, &PredictionPanel::runRequested, this, &MainWindow::runPredictions);
   connect(predictPanel_, &PredictionPanel::cancelRequested, session_, &PredictionSession::cancel);
@@ -164,12 +170,26 @@ void MainWindow::createMenus() {
   checkpoint->setToolTip(tr("Load a trained scDFM model (the authors' checkpoint.pt or an imported one) "
                             "for predictions"));
   file->addSeparator();
+  file->addAction(tr("Open &session…"), this, &MainWindow::chooseSessionToOpen)
+      ->setToolTip(tr("Reopen a saved session: dataset, model, predictions (same seeds, same cells) and view"));
+  file->addAction(tr("&Save session…"), this, &MainWindow::chooseSessionToSave)
+      ->setToolTip(tr("Save the dataset and model paths, every prediction's options and seed, and the view, so a "
+                      "figure can be made again later"));
+  file->addSeparator();
   exportAction_ = file->addAction(tr("&Export figure…"), this, &MainWindow::exportFigure);
   exportAction_->setShortcut(QKeySequence(tr("Ctrl+E")));
   exportAction_->setToolTip(tr("Save the embedding view as PNG (2x resolution), SVG or PDF (vector)"));
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = undo_->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About scDFM Studio"), this, &MainWindow::showAbout);
@@ -236,10 +256,13 @@ void MainWindow::openCheckpoint(const QString& path, const QString& device) {
                                   .arg(predictor_->checkpoint().genes.size())
                                   .arg(device));
            shownPrediction_.clear();
+           runs_.clear();
+           undo_->clear();
            session_->setPredictor(predictor_);
            predictPanel_->setPredictor(predictor_, QFileInfo(path).fileName());
            updateCompatibility();
            showEmbedding();
+           lastView_ = viewState();
            statusBar()->showMessage(tr("Loaded checkpoint %1").arg(QFileInfo(path).fileName()), 5000);
            emit checkpointLoaded(path);
          });
@@ -263,6 +286,7 @@ void MainWindow::runPredictions() {
   const PredictionSettings settings = predictPanel_->settings();
   if (settings.perturbations.isEmpty()) return;
   predictPanel_->setRunning(true);
+  runs_.push_back(settings);
   session_->run(settings);
 }
 
@@ -304,6 +328,7 @@ void MainWindow::showPrediction(const QString& key) {
     if (layers >= 0) colorBy_->setCurrentIndex(layers);
   }
   showEmbedding();
+  commitView(tr("Show prediction %1").arg(key));
   emit predictionShown(key);
 }
 
@@ -329,6 +354,8 @@ void MainWindow::installDataset(OpenedDataset opened) {
   panel_->setDataset(current_.dataset);
   predictPanel_->setDataset(current_.dataset);
   session_->setDataset(current_.dataset);
+  runs_.clear();
+  undo_->clear();
   session_->setEmbedding(current_.embedding ? std::make_shared<const RowMatrixF>(*current_.embedding) : nullptr);
   updateCompatibility();
   const bool open = current_.dataset != nullptr;
@@ -338,6 +365,7 @@ void MainWindow::installDataset(OpenedDataset opened) {
     computeUmap_->setToolTip(tr("This file has no expression matrix X, so no UMAP can be computed"));
   fillColorByChoices();
   showEmbedding();
+  lastView_ = viewState();
 }
 
 QString MainWindow::datasetName() const {
@@ -585,33 +613,128 @@ void MainWindow::showError(const QString& title, const QString& message, const Q
 
 void MainWindow::start(const StartupPlan& plan) {
   screenshotPath_ = plan.screenshot;
-  // Each step starts when the previous one is shown; errors end a scripted run (showError).
-  auto predict = [this, plan] {
-    if (plan.predict.isEmpty()) {
-      if (!screenshotPath_.isEmpty()) QTimer::singleShot(500, this, &MainWindow::shootAndQuit);
-      return;
-    }
+  // Each step starts when the previous one is shown; an error ends a scripted run (showError).
+  auto batches = std::make_shared<std::vector<PredictionSettings>>(plan.batches);
+  if (!plan.predict.isEmpty()) {
     PredictionSettings s = predictPanel_->settings();
     if (plan.cells > 0) s.cells = plan.cells;
     s.perturbations = plan.predict;
+    batches->insert(batches->begin(), s);
+  }
+  auto finish = [this, view = plan.view] {
+    if (view) applyViewState(*view);
+    if (!screenshotPath_.isEmpty()) QTimer::singleShot(500, this, &MainWindow::shootAndQuit);
+  };
+  // Runs the batches one after another (the worker runs one at a time).
+  auto next = std::make_shared<std::function<void()>>();
+  *next = [this, batches, finish, next] {
+    if (batches->empty()) return finish();
+    const PredictionSettings s = batches->front();
+    batches->erase(batches->begin());
     predictPanel_->setSettings(s);
-    if (predictPanel_->queueList()->count() != plan.predict.size()) {
-      showError(tr("Cannot predict"), predictPanel_->messageLabel()->text(), tr("Check the perturbation names"));
+    if (predictPanel_->queueList()->count() != s.perturbations.size()) {
+      showError(tr("Cannot predict %1").arg(s.perturbations.join(", ")), predictPanel_->messageLabel()->text(),
+                tr("Check the perturbation names against the model"));
       return;
     }
-    if (!screenshotPath_.isEmpty())
-      connect(session_, &PredictionSession::batchFinished, this,
-              [this] { QTimer::singleShot(500, this, &MainWindow::shootAndQuit); });
+    connect(session_, &PredictionSession::batchFinished, this, [next] { (*next)(); }, Qt::SingleShotConnection);
     runPredictions();
   };
-  auto loadModel = [this, plan, predict] {
-    if (plan.checkpoint.isEmpty()) return predict();
-    connect(this, &MainWindow::checkpointLoaded, this, predict, Qt::SingleShotConnection);
-    openCheckpoint(plan.checkpoint);
+  auto loadModel = [this, plan, next] {
+    if (plan.checkpoint.isEmpty()) return (*next)();
+    connect(this, &MainWindow::checkpointLoaded, this, [next] { (*next)(); }, Qt::SingleShotConnection);
+    openCheckpoint(plan.checkpoint, plan.device);
   };
   if (plan.dataset.isEmpty()) return loadModel();
   connect(this, &MainWindow::datasetShown, this, loadModel, Qt::SingleShotConnection);
   openDataset(plan.dataset);
+}
+
+SessionState MainWindow::sessionState() const {
+  SessionState s;
+  if (current_.dataset) s.dataset = QString::fromStdString(current_.dataset->path());
+  s.checkpoint = checkpointPath_;
+  s.device = predictPanel_->settings().device;
+  s.batches = runs_;
+  const ViewState v = viewState();
+  s.shownPrediction = v.shownPrediction;
+  s.highlightedCondition = v.highlightedCondition;
+  s.colorBy = v.colorBy;
+  s.colorGene = v.colorGene;
+  return s;
+}
+
+void MainWindow::saveSession(const QString& path) {
+  try {
+    sessionState().save(path);
+    statusBar()->showMessage(tr("Saved session %1").arg(QFileInfo(path).fileName()), 5000);
+  } catch (const std::exception&) {
+    const ErrorText e = describeError(std::current_exception());
+    showError(tr("Could not save the session"), e.message, e.hint);
+  }
+}
+
+void MainWindow::openSession(const QString& path) {
+  SessionState s;
+  try {
+    s = SessionState::load(path);
+  } catch (const std::exception&) {
+    const ErrorText e = describeError(std::current_exception());
+    showError(tr("Could not open the session"), e.message, e.hint);
+    return;
+  }
+  StartupPlan plan;
+  plan.dataset = s.dataset;
+  plan.checkpoint = s.checkpoint;
+  plan.device = s.device;
+  plan.batches = s.batches;
+  plan.view = ViewState{s.shownPrediction, s.highlightedCondition, s.colorBy, s.colorGene, {}};
+  start(plan);
+}
+
+void MainWindow::chooseSessionToSave() {
+  QString path = QFileDialog::getSaveFileName(this, tr("Save session"), datasetName().section('.', 0, 0) + ".scdfm-session",
+                                              tr("scDFM Studio sessions (*.scdfm-session)"));
+  if (path.isEmpty()) return;
+  if (QFileInfo(path).suffix().isEmpty()) path += ".scdfm-session";
+  saveSession(path);
+}
+
+void MainWindow::chooseSessionToOpen() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(),
+                                                    tr("scDFM Studio sessions (*.scdfm-session);;All files (*)"));
+  if (!path.isEmpty()) openSession(path);
+}
+
+ViewState MainWindow::viewState() const {
+  ViewState v;
+  v.shownPrediction = shownPrediction_;
+  v.highlightedCondition = selectedCondition_;
+  v.colorBy = colorBy_->currentData().toString();
+  return v;
+}
+
+void MainWindow::applyViewState(const ViewState& v) {
+  applyingView_ = true;
+  shownPrediction_ = session_->find(v.shownPrediction) ? v.shownPrediction : QString();
+  selectedCondition_ = v.highlightedCondition;
+  {
+    QSignalBlocker block(colorBy_);
+    const int c = colorBy_->findData(v.colorBy);
+    if (c >= 0) colorBy_->setCurrentIndex(c);
+  }
+  predictPanel_->selectResult(shownPrediction_);
+  showEmbedding();
+  lastView_ = viewState();
+  applyingView_ = false;
+}
+
+void MainWindow::commitView(const QString& what) {
+  if (applyingView_) return;
+  const ViewState now = viewState();
+  if (now == lastView_) return;
+  undo_->push(new ViewStateCommand([this](const ViewState& s) { applyViewState(s); }, lastView_, now, what));
+  lastView_ = now;
 }
 
 void MainWindow::shootAndQuit() {

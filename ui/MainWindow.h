@@ -7,13 +7,18 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "ui/OpenedDataset.h"
+#include "ui/SessionState.h"
+#include "ui/ViewState.h"
 
 class QAction;
 class QComboBox;
 class QMenu;
 class QPushButton;
+class QUndoStack;
 
 namespace scdfm {
 class Predictor;
@@ -46,11 +51,22 @@ class MainWindow : public QMainWindow {
   // a picture of the window once all that is shown and quit (exit code 1 on
   // failure) — how the README's screenshots are made.
   struct StartupPlan {
-    QString dataset, checkpoint, screenshot;
-    QStringList predict;
-    int cells = 0;  // > 0: generated cells per perturbation
+    QString dataset, checkpoint, device = "auto", screenshot;
+    QStringList predict;  // one batch with the panel's options (command line)
+    int cells = 0;        // > 0: generated cells per perturbation of `predict`
+    std::vector<PredictionSettings> batches;  // run in order after `predict` (sessions)
+    std::optional<ViewState> view;            // applied once everything ran (sessions)
   };
   void start(const StartupPlan& plan);
+  // Sessions (File ▸ Save/Open session): see SessionState.h.
+  void saveSession(const QString& path);
+  void openSession(const QString& path);
+  SessionState sessionState() const;
+
+  // Undo/redo of what is shown (ViewState.h).
+  ViewState viewState() const;
+  void applyViewState(const ViewState& state);
+  QUndoStack* undoStack() const { return undo_; }
 
   static QStringList recentFiles();
   static void addRecentFile(const QString& path);
@@ -121,6 +137,14 @@ class MainWindow : public QMainWindow {
   std::map<quint64, std::function<void(const std::any&)>> onFinished_;
   std::map<quint64, QString> jobPath_;  // open jobs: which file
   void shootAndQuit();
+  // Records a user change of the view state as one undo step (no-op while undoing).
+  void commitView(const QString& what);
+  void chooseSessionToOpen();
+  void chooseSessionToSave();
+  QUndoStack* undo_ = nullptr;
+  ViewState lastView_;
+  bool applyingView_ = false;
+  std::vector<PredictionSettings> runs_;  // prediction batches of this dataset + model (sessions)
   QString screenshotPath_;
 };
 

@@ -63,6 +63,14 @@ int runTrain(TrainArgs& a) {
   if (!a.cellTypeCol.empty()) dopt.roles.cellType = a.cellTypeCol;
   Dataset ds(a.data, dopt);
   auto onStep = [&](const TrainStepInfo& s) {
+    if (!a.quiet && s.validation && s.step != o.steps) {
+      // A compact line per validation: the headline metrics of the model and the baselines.
+      std::cout << "held-out at step " << s.step << ":";
+      for (const char* id : {"mse_top20_de", "pearson_delta_top20_de", "energy_distance"})
+        for (const auto& [method, m] : *s.validation)
+          if (auto it = m.find(id); it != m.end()) std::cout << "  " << id << "[" << method << "] " << std::setprecision(4) << it->second;
+      std::cout << std::endl;
+    }
     if (a.quiet || a.logEvery <= 0 || (s.step % a.logEvery != 0 && s.step != o.steps)) return;
     std::cout << "step " << s.step << "/" << o.steps << "  loss " << std::setprecision(5) << s.loss << "  (fm "
               << s.lossFm << ", mmd " << s.lossMmd << ")  lr " << s.lr << "  " << s.perturbation << std::endl;

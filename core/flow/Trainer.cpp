@@ -414,15 +414,18 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     info.perturbation = c.key;
     result.losses.push_back(info.loss);
     ++result.stepsDone;
+    const bool last = step + 1 == o.steps;
+    if (o.validateEvery > 0 && ((step + 1) % o.validateEvery == 0 || last)) {
+      validate(step + 1);
+      info.validation = &result.validation;
+    }
     if (onStep) onStep(info);
     progress.report(0.05 + 0.9 * static_cast<double>(step + 1) / static_cast<double>(o.steps), "training", step + 1,
                     o.steps);
-    const bool last = step + 1 == o.steps;
-    if (o.validateEvery > 0 && (step + 1) % o.validateEvery == 0 && !last) validate(step + 1);
     if (o.checkpointEvery > 0 && (step + 1) % o.checkpointEvery == 0 && !last) saveCheckpoint(step + 1);
   }
   progress.report(0.96, "validating");
-  validate(o.steps);
+  if (o.validateEvery <= 0) validate(o.steps);
   saveCheckpoint(o.steps);
   progress.report(1.0, "done");
   return result;

@@ -70,6 +70,8 @@ struct TrainStepInfo {
   std::int64_t step = 0;  // 1-based, after the update
   double loss = 0, lossFm = 0, lossMmd = 0, lr = 0;
   std::string perturbation;
+  // Set on steps that ran the held-out validation: method → metric → mean.
+  const std::map<std::string, std::map<std::string, double>>* validation = nullptr;
 };
 
 struct TrainResult {

@@ -8,7 +8,11 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QComboBox>
 #include <QListWidget>
+#include <QMessageBox>
+#include <QUndoStack>
+#include <cstdio>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -229,4 +233,66 @@ TEST_F(PredictionWorkflowTest, CancelStopsWithinOneStepAndKeepsFinishedResults) 
   EXPECT_LT(done.at(0).at(0).toInt(), panel->queueList()->count());
   EXPECT_TRUE(panel->runButton()->isEnabled());
   EXPECT_EQ(panel->resultList()->count(), done.at(0).at(0).toInt());
+}
+
+TEST_F(PredictionWorkflowTest, SessionRestoresPredictionsAndViewAndUndoWalksTheViewBack) {
+  auto [single, pair] = picks(*f_);
+  const std::string dir = test::scratchDir("session_roundtrip");
+  const QString sessionPath = QString::fromStdString(dir + "/figure.scdfm-session");
+  RowMatrixF before;
+  {
+    MainWindow w;
+    ASSERT_NO_FATAL_FAILURE(open(w));
+    auto* panel = w.predictionPanel();
+    ui::PredictionSettings s = panel->settings();
+    s.perturbations = {single, pair};
+    s.cells = 8;
+    s.timePoints = 4;
+    s.seed = 11;
+    panel->setSettings(s);
+    QSignalSpy done(w.predictions(), &ui::PredictionSession::batchFinished);
+    panel->runButton()->click();
+    ASSERT_TRUE(done.wait(300000));
+    w.showPrediction(pair);
+    // Undo/redo walk the view changes: prediction shown, colouring.
+    const int cellType = w.colorByBox()->findData("cell_type");
+    ASSERT_GE(cellType, 0);
+    w.colorByBox()->setCurrentIndex(cellType);
+    EXPECT_EQ(w.viewState().colorBy, "cell_type");
+    ASSERT_TRUE(w.undoStack()->canUndo());
+    w.undoStack()->undo();
+    EXPECT_NE(w.viewState().colorBy, "cell_type");
+    EXPECT_EQ(w.shownPrediction(), pair);
+    w.undoStack()->undo();  // back to the first prediction shown
+    EXPECT_EQ(w.shownPrediction(), single);
+    w.undoStack()->redo();
+    w.undoStack()->redo();
+    EXPECT_EQ(w.shownPrediction(), pair);
+    EXPECT_EQ(w.viewState().colorBy, "cell_type");
+    before = w.predictions()->find(pair)->result.cells;
+    w.saveSession(sessionPath);
+  }
+  // A new window brings back the dataset, the model, the same cells (same seed) and the view.
+  MainWindow w;
+  w.show();
+  QSignalSpy done(w.predictions(), &ui::PredictionSession::batchFinished);
+  w.openSession(sessionPath);
+  ASSERT_TRUE(done.wait(300000));
+  QElapsedTimer t;
+  t.start();
+  while (w.shownPrediction() != pair && t.elapsed() < 10000) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+  ASSERT_NE(w.predictions()->find(pair), nullptr);
+  EXPECT_TRUE(w.predictions()->find(pair)->result.cells == before);
+  EXPECT_EQ(w.shownPrediction(), pair);
+  EXPECT_EQ(w.viewState().colorBy, "cell_type");
+  EXPECT_EQ(w.predictionPanel()->settings().seed, 11u);
+
+  // A damaged session file is refused with the file named; the open state stays.
+  const std::string bad = dir + "/bad.scdfm-session";
+  { std::FILE* f = std::fopen(bad.c_str(), "w"); std::fputs("{\"format\": \"something else\"}", f); std::fclose(f); }
+  w.openSession(QString::fromStdString(bad));
+  auto boxes = w.findChildren<QMessageBox*>();
+  ASSERT_EQ(boxes.size(), 1);
+  EXPECT_TRUE(boxes[0]->text().contains("bad.scdfm-session")) << boxes[0]->text().toStdString();
+  EXPECT_NE(w.predictions()->find(pair), nullptr);
 }
