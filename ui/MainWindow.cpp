@@ -130,6 +130,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(session_, &PredictionSession::progress, predictPanel_, &PredictionPanel::setProgress);
   connect(session_, &PredictionSession::resultReady, this, &MainWindow::onPredictionReady);
   connect(session_, &PredictionSession::batchFinished, this, &MainWindow::onBatchFinished);
+  connect(session_, &PredictionSession::placementsChanged, this, &MainWindow::showEmbedding);
   connect(jobs_, &JobRunner::finished, this, [this](quint64 job, const std::any& result) {
     auto it = onFinished_.find(job);
     if (it == onFinished_.end()) return;
@@ -570,6 +571,7 @@ void MainWindow::computeUmap() {
            current_.embedding = std::move(*umap);
            current_.embeddingKey = "UMAP (computed)";
            session_->setEmbedding(std::make_shared<const RowMatrixF>(*current_.embedding));
+           session_->placeAll();  // earlier predictions into the new picture
            showEmbedding();
          });
 }

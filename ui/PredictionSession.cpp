@@ -76,11 +76,7 @@ quint64 PredictionSession::run(const PredictionSettings& s) {
         const bool place = embedding != nullptr;
         const double placeShare = place && !projector ? 0.15 : 0.0;
         if (place && !projector) {
-          const auto& prep = predictor->checkpoint().preprocessing;
-          const ExpressionSpace space =
-              expressionSpace(*dataset, predictor->genesFor(*dataset), prep.normalizeTotal, prep.log1p);
-          projector = std::make_shared<const CellProjector>(*dataset, space, *embedding, ProjectorOptions{},
-                                                            progress.sub(0.0, placeShare), cancel);
+          projector = projectorFor(*dataset, *predictor, *embedding, progress.sub(0.0, placeShare), cancel);
           QMetaObject::invokeMethod(self, [self, projector, embedding] {
             if (self && self->embedding_ == embedding) self->projector_ = projector;
           }, Qt::QueuedConnection);
@@ -104,6 +100,40 @@ quint64 PredictionSession::run(const PredictionSettings& s) {
       });
   *jobId = job_;
   return job_;
+}
+
+std::shared_ptr<const CellProjector> PredictionSession::projectorFor(const Dataset& dataset, const Predictor& predictor,
+                                                                    const RowMatrixF& embedding,
+                                                                    const Progress& progress,
+                                                                    const CancelToken& cancel) {
+  const auto& prep = predictor.checkpoint().preprocessing;
+  const ExpressionSpace space = expressionSpace(dataset, predictor.genesFor(dataset), prep.normalizeTotal, prep.log1p);
+  return std::make_shared<const CellProjector>(dataset, space, embedding, ProjectorOptions{}, progress, cancel);
+}
+
+quint64 PredictionSession::placeAll() {
+  if (!dataset_ || !predictor_ || !embedding_ || records_.empty()) return 0;
+  using Placed = std::map<QString, RowMatrixF>;
+  auto dataset = dataset_;
+  auto predictor = predictor_;
+  auto embedding = embedding_;
+  std::map<QString, RowMatrixF> cells;
+  for (const auto& [key, r] : records_) cells.emplace(key, r.result.cells);
+  QPointer<PredictionSession> self(this);
+  return jobs_->start(tr("Placing predicted cells in the new embedding"),
+                      [=](const Progress& progress, const CancelToken& cancel) -> std::any {
+                        auto projector = projectorFor(*dataset, *predictor, *embedding, progress.sub(0, 0.8), cancel);
+                        auto placed = std::make_shared<Placed>();
+                        for (const auto& [key, c] : cells) (*placed)[key] = projector->project(c, Progress::none(), cancel);
+                        QMetaObject::invokeMethod(self, [self, projector, embedding, placed] {
+                          if (!self || self->embedding_ != embedding) return;
+                          self->projector_ = projector;
+                          for (auto& [key, xy] : *placed)
+                            if (auto it = self->records_.find(key); it != self->records_.end()) it->second.umap = xy;
+                          emit self->placementsChanged();
+                        }, Qt::QueuedConnection);
+                        return static_cast<int>(placed->size());
+                      });
 }
 
 void PredictionSession::accept(quint64 job, std::shared_ptr<PredictionRecord> record) {

@@ -38,7 +38,11 @@ class PredictionSession : public QObject {
   void setDataset(std::shared_ptr<const Dataset> dataset);
   void setPredictor(std::shared_ptr<const Predictor> predictor);
   // The embedding shown for the dataset's cells (all cells × ≥2), or none.
+  // Results already there lose their placement; placeAll() places them again.
   void setEmbedding(std::shared_ptr<const RowMatrixF> embedding);
+  // Places every result into the current embedding in the JobRunner (after a
+  // new UMAP was computed). Returns the job id (0 when there is nothing to do).
+  quint64 placeAll();
 
   // Starts a batch (the perturbations of `settings`). Returns the job id.
   quint64 run(const PredictionSettings& settings);
@@ -52,12 +56,18 @@ class PredictionSession : public QObject {
 
  signals:
   void resultReady(const QString& key);
+  // Results were placed into a new embedding (placeAll).
+  void placementsChanged();
   void progress(double fraction, const QString& stage);
   // The batch ended: all done, cancelled, or failed (the error is shown by the window).
   void batchFinished(int results, bool completed);
 
  private:
   void accept(quint64 job, std::shared_ptr<PredictionRecord> record);
+  // The projector for the current embedding, built in the worker when missing.
+  static std::shared_ptr<const CellProjector> projectorFor(const Dataset& dataset, const Predictor& predictor,
+                                                           const RowMatrixF& embedding, const Progress& progress,
+                                                           const CancelToken& cancel);
   void finish(quint64 job, bool completed);
 
   JobRunner* jobs_;

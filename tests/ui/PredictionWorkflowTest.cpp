@@ -20,6 +20,7 @@
 #include <filesystem>
 
 #include "TestSupport.h"
+#include "TinyModel.h"
 #include "core/data/Dataset.h"
 #include "core/flow/Trainer.h"
 #include "core/io/ModelCheckpoint.h"
@@ -51,22 +52,8 @@ const Fixture& fixture() {
     auto r = test::runCommand(test::binDir() + "/scdfm --threads 1 embed " + tinyData() + " --out " + out.data +
                               " --quiet");
     EXPECT_EQ(r.exitCode, 0) << r.output;
-    setThreadCount(1);
-    TrainerOptions o;
-    o.model.d_model = 32;
-    o.model.nhead = 4;
-    o.model.nlayers = 2;
-    o.model.ntoken = 0;
-    o.steps = 3;
-    o.batchSize = 8;
+    TrainerOptions o = test::tinyModelOptions(dir + "/model", 3);
     o.genesPerStep = 40;
-    o.nTopGenes = 0;
-    o.graphTopK = 5;
-    o.normalizeTotal = 1e4;
-    o.log1p = true;
-    o.device = "cpu";
-    o.outDir = dir + "/model";
-    o.validationConditions = 0;
     Dataset ds(tinyData());
     auto result = trainModel(ds, o);
     out.checkpoint = result.checkpointPath;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "TestSupport.h"
+#include "TinyModel.h"
 #include "core/data/Dataset.h"
 #include "core/flow/Predictor.h"
 #include "core/flow/Trainer.h"
@@ -19,22 +20,9 @@ std::string tinyData() { return test::dataDir() + "/tiny.h5ad"; }
 // A tiny model trained for a few steps (once per test binary).
 const std::string& tinyCheckpoint() {
   static const std::string path = [] {
-    setThreadCount(1);
     auto dir = test::scratchDir("predictor_model");
     Dataset ds(tinyData());
-    TrainerOptions o;
-    o.model.d_model = 32;
-    o.model.nhead = 4;
-    o.model.nlayers = 2;
-    o.model.ntoken = 0;
-    o.steps = 2;
-    o.normalizeTotal = 1e4;
-    o.log1p = true;
-    o.batchSize = 8;
-    o.nTopGenes = 0;
-    o.graphTopK = 5;
-    o.device = "cpu";
-    o.outDir = dir;
+    TrainerOptions o = test::tinyModelOptions(dir, 2);
     o.validationConditions = 1;
     o.validationCells = 8;
     o.validationTimePoints = 3;
@@ -140,7 +128,7 @@ TEST(Predictor, DrugLabelsAndCompatibility) {
   EXPECT_EQ(c.tokens[1], 3);
   EXPECT_TRUE(c.observedInData);
   // Name alone, or a dose the model never saw: refused with the doses it knows.
-  for (const std::string  for (const std::string q : {name, name + "@7"}) { q : {name, name + "@7"}) {
+  for (const std::string& q : std::vector<std::string>{name, name + "@7"}) {
     try {
       p.check(q, &ds);
       ADD_FAILURE() << q;

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "TestSupport.h"
+#include "TinyModel.h"
 #include "core/data/Dataset.h"
 #include "core/flow/Trainer.h"
 #include "core/io/ModelCheckpoint.h"
@@ -19,23 +20,11 @@ namespace {
 std::string tinyData() { return test::dataDir() + "/tiny.h5ad"; }
 
 TrainerOptions tinyOptions(const std::string& out, std::int64_t steps) {
-  setThreadCount(1);  // tiny tensors: one thread is fastest on a shared machine
-  TrainerOptions o;
-  o.model.d_model = 32;
-  o.model.nhead = 4;
-  o.model.nlayers = 2;
-  o.model.ntoken = 0;
-  o.steps = steps;
+  TrainerOptions o = test::tinyModelOptions(out, steps);
   o.batchSize = 16;
   o.genesPerStep = 40;
-  o.nTopGenes = 0;
-  o.graphTopK = 5;
   o.lr = 2e-3;
-  o.normalizeTotal = 1e4;  // the simulator writes counts; the model expects log-normalised values
-  o.log1p = true;
   o.seed = 7;
-  o.device = "cpu";
-  o.outDir = out;
   o.validationConditions = 2;
   o.validationCells = 16;
   o.validationTimePoints = 5;
