@@ -11,66 +11,21 @@
 #include <QTest>
 #include <QWheelEvent>
 #include <cmath>
-#include <climits>
 #include <random>
 
 #include "TestSupport.h"
+#include "UmapTestSupport.h"
 #include "ui/views/CategoryPalette.h"
 #include "ui/views/PointGrid.h"
 #include "ui/views/UmapView.h"
 #include "ui/views/VtkScatterRenderer.h"
 
 using namespace scdfm::ui;
+using namespace scdfm::test;
 
 namespace {
-const QColor kRed(220, 30, 30), kGreen(30, 160, 40), kBlue(30, 60, 220);
-
-// Three clusters of 400 points (Gaussian, sd 0.4) around (0,0), (10,0), (5,8).
-// The first point of each cluster sits exactly at its centre.
-ScatterData threeClusters(std::vector<int>* centreIndex) {
-  ScatterData d;
-  const double cx[] = {0, 10, 5}, cy[] = {0, 0, 8};
-  std::mt19937_64 rng(7);
-  std::normal_distribution<double> noise(0.0, 0.4);
-  for (int c = 0; c < 3; ++c) {
-    centreIndex->push_back(static_cast<int>(d.size()));
-    for (int i = 0; i < 400; ++i) {
-      d.xy.push_back(static_cast<float>(cx[c] + (i ? noise(rng) : 0)));
-      d.xy.push_back(static_cast<float>(cy[c] + (i ? noise(rng) : 0)));
-      d.category.push_back(c);
-    }
-  }
-  d.names = {"control", "observed", "predicted"};
-  d.colors = {kRed, kGreen, kBlue};
-  d.colorBy = "kind";
-  return d;
-}
-
-// The closest of the three cluster colours, white and black (point rims are
-// drawn darker, so exact equality is not expected at every pixel).
-QColor classify(QColor px) {
-  const QColor candidates[] = {kRed, kGreen, kBlue, QColor(Qt::white), QColor(Qt::black)};
-  QColor best;
-  int bestD = INT_MAX;
-  for (const QColor& c : candidates) {
-    int d = (px.red() - c.red()) * (px.red() - c.red()) + (px.green() - c.green()) * (px.green() - c.green()) +
-            (px.blue() - c.blue()) * (px.blue() - c.blue());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
-}
-
-bool near(QColor a, QColor b, int tol = 40) {
-  return std::abs(a.red() - b.red()) <= tol && std::abs(a.green() - b.green()) <= tol &&
-         std::abs(a.blue() - b.blue()) <= tol;
-}
-
 void checkClusterPixels(UmapView& view, const std::vector<int>& centres) {
-  view.renderNow();
-  QImage image = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+  QImage image = grabView(view);
   const double dpr = image.devicePixelRatio();
   ASSERT_FALSE(image.isNull());
   const QColor expected[] = {kRed, kGreen, kBlue};

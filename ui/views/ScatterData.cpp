@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <limits>
 
 namespace scdfm::ui {
@@ -21,16 +20,9 @@ QRectF ScatterData::bounds() const {
 
 std::vector<int> ScatterData::countsPerCategory() const {
   std::vector<int> counts(names.size(), 0);
-  for (int c : category)
-    if (c >= 0 && c < static_cast<int>(counts.size())) ++counts[c];
+  for (std::size_t i = 0; i < size(); ++i)
+    if (int c = categoryOf(i); c >= 0) ++counts[c];
   return counts;
-}
-
-std::vector<std::size_t> ScatterData::drawingOrder() const {
-  std::vector<std::size_t> order(size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) { return layerOf(a) < layerOf(b); });
-  return order;
 }
 
 }  // namespace scdfm::ui

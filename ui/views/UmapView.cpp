@@ -1,37 +1,72 @@
 #include "ui/views/UmapView.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSvgGenerator>
 #include <QToolTip>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "ui/views/AxisTicks.h"
+#include "ui/views/DiscStamp.h"
+#include "ui/views/ScatterLegend.h"
 #include "ui/views/VtkScatterRenderer.h"
 
 namespace scdfm::ui {
 
 namespace {
-constexpr int kMaxLegendRows = 30;
+constexpr double kRadiansPerPixel = 0.01;  // right-drag rotation speed
+constexpr int kMaxVtkTile = 4096;          // larger images are rendered in tiles (GL size limits)
 
-// 1, 2 or 5 times a power of ten, giving about `target` ticks over `range`.
-double niceStep(double range, int target) {
-  if (!(range > 0)) return 1;
-  double raw = range / target;
-  double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  double norm = raw / mag;
-  double step = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10;
-  return step * mag;
+// Calls f(index, pixel) for the drawn points (DrawList order) that can touch the view.
+template <class F>
+void forEachDrawnPoint(const std::vector<float>& xy, const DrawList& list, const ViewTransform& view, double radius,
+                       F&& f) {
+  const double margin = radius / view.pixelsPerUnit;
+  const QRectF visible = view.worldRect().adjusted(-margin, -margin, margin, margin);
+  for (std::int32_t i : list.order) {
+    const double x = xy[2 * static_cast<std::size_t>(i)], y = xy[2 * static_cast<std::size_t>(i) + 1];
+    if (visible.contains(x, y)) f(i, view.toPixel(x, y));
+  }
 }
 
-QString tickText(double v, double step) {
-  if (std::abs(v) < step * 1e-6) v = 0;
-  int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(step) + 1e-9)));
-  return QString::number(v, 'f', decimals);
+// 3-D: the centre of the bounding box and a square around it that holds the
+// points in every rotation, so that rotating never moves points out of view.
+QRectF sphereBounds(const ScatterData& d, double centre[3]) {
+  double lo[3], hi[3];
+  for (int k = 0; k < 3; ++k) {
+    lo[k] = std::numeric_limits<double>::infinity();
+    hi[k] = -lo[k];
+  }
+  auto finite = [&](std::size_t i) {
+    return std::isfinite(d.xy[2 * i]) && std::isfinite(d.xy[2 * i + 1]) && std::isfinite(d.z[i]);
+  };
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (!finite(i)) continue;
+    const double p[3] = {d.xy[2 * i], d.xy[2 * i + 1], d.z[i]};
+    for (int k = 0; k < 3; ++k) {
+      lo[k] = std::min(lo[k], p[k]);
+      hi[k] = std::max(hi[k], p[k]);
+    }
+  }
+  if (lo[0] > hi[0]) return {};
+  for (int k = 0; k < 3; ++k) centre[k] = (lo[k] + hi[k]) / 2;
+  double r2 = 0;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (!finite(i)) continue;
+    const double dx = d.xy[2 * i] - centre[0], dy = d.xy[2 * i + 1] - centre[1], dz = d.z[i] - centre[2];
+    r2 = std::max(r2, dx * dx + dy * dy + dz * dz);
+  }
+  const double r = std::sqrt(r2);
+  return QRectF(centre[0] - r, centre[1] - r, 2 * r, 2 * r);
 }
 }  // namespace
 
@@ -61,47 +96,138 @@ QString UmapView::backendDescription() const {
 bool UmapView::setUseVtk(bool on) {
   if (on && !vtk_ && VtkScatterRenderer::available()) {
     vtk_ = std::make_unique<VtkScatterRenderer>();
-    pushColorsToRenderer();
+    vtkDirty_ = true;
   } else if (!on) {
     vtk_.reset();
   }
-  frameView_ = {};
+  frameDirty_ = true;
   scheduleRender();
   update();
   return usesVtk();
 }
 
+// ---- data and colouring ---------------------------------------------------
+
 void UmapView::setData(ScatterData data) {
   data_ = std::move(data);
-  grid_ = PointGrid(data_.xy);
+  if (data_.dims() == 3) {
+    double centre[3] = {0, 0, 0};
+    fitBounds_ = sphereBounds(data_, centre);
+    orbit_.setCentre(centre[0], centre[1], centre[2]);
+  } else {
+    fitBounds_ = data_.bounds();
+    orbit_.setCentre(0, 0, 0);
+  }
+  summary_ = ColorSummary::of(data_);
   hovered_ = -1;
-  pushColorsToRenderer();
+  gesture_ = Gesture::None;
+  const bool hadSelection = !selected_.empty();
+  selected_.clear();
+  selectedMask_.clear();
+  if (hadSelection) emit selectionChanged(selected_);
   resetView();
+  sceneChanged();
 }
 
 void UmapView::setColors(const std::vector<int>& category, const QStringList& names,
                          const std::vector<QColor>& colors, const QString& colorBy, bool layerByCategory) {
+  // Layers the user hid, or put on top, stay so when the new colouring has them by name.
+  std::vector<bool> hidden(names.size(), false);
+  for (int i = 0; i < names.size(); ++i) hidden[i] = data_.isCategoryHidden(data_.names.indexOf(names[i]));
+  const bool hadTop = data_.topCategory >= 0 && data_.topCategory < data_.names.size();
+  data_.topCategory = hadTop ? names.indexOf(data_.names[data_.topCategory]) : -1;
+  data_.hidden = std::move(hidden);
   data_.layerByCategory = layerByCategory;
   data_.category = category;
   data_.names = names;
   data_.colors = colors;
   data_.colorBy = colorBy;
-  pushColorsToRenderer();
-  frameView_ = {};
+  data_.values.clear();
+  data_.valueLabel.clear();
+  data_.valueUnit.clear();
+  summary_ = ColorSummary::of(data_);
+  sceneChanged();
+}
+
+bool UmapView::setValues(const std::vector<float>& values, const QString& label, const QString& unit) {
+  if (values.size() != data_.size()) {
+    qWarning("UmapView::setValues: %zu values for %zu cells (%s); colouring unchanged", values.size(), data_.size(),
+             qPrintable(label));
+    return false;
+  }
+  data_.values = values;
+  data_.valueLabel = label;
+  data_.valueUnit = unit;
+  summary_ = ColorSummary::of(data_);
+  sceneChanged();
+  return true;
+}
+
+void UmapView::setCategoryVisible(int category, bool visible) {
+  if (category < 0 || category >= data_.names.size() || isCategoryVisible(category) == visible) return;
+  data_.hidden.resize(data_.names.size(), false);
+  data_.hidden[category] = !visible;
+  hovered_ = -1;
+  sceneChanged();
+  emit categoryVisibilityChanged(category, visible);
+}
+
+void UmapView::setCategoryOnTop(int category) {
+  data_.topCategory = category >= 0 && category < data_.names.size() ? category : -1;
+  sceneChanged();
+}
+
+// ---- selection ------------------------------------------------------------
+
+void UmapView::setSelectionMode(SelectionMode mode) { selectionMode_ = mode; }
+
+void UmapView::setSelectedPoints(std::vector<int> points) {
+  const int n = static_cast<int>(data_.size());
+  points.erase(std::remove_if(points.begin(), points.end(), [n](int i) { return i < 0 || i >= n; }), points.end());
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  if (points == selected_) return;
+  selected_ = std::move(points);
+  selectedMask_.assign(selected_.empty() ? 0 : data_.size(), 0);
+  for (int i : selected_) selectedMask_[static_cast<std::size_t>(i)] = 1;
+  sceneChanged();
+  emit selectionChanged(selected_);
+}
+
+void UmapView::finishSelection() {
+  const QRect plot = plotRect();
+  const ViewTransform view = viewFor(plot);
+  auto world = [&](QPoint p) { return view.toWorld(QPointF(p - plot.topLeft())); };
+  std::vector<int> found;
+  if (gesture_ == Gesture::Box) {
+    const QRect box = QRect(dragStart_, dragLast_).normalized();
+    if (box.width() >= 3 || box.height() >= 3) {
+      const QPointF a = world(box.topLeft()), b = world(box.bottomRight());
+      found = grid().inBox(std::min(a.x(), b.x()), std::min(a.y(), b.y()), std::max(a.x(), b.x()),
+                           std::max(a.y(), b.y()));
+    }
+  } else if (gesture_ == Gesture::Lasso && lasso_.size() >= 3) {
+    QPolygonF polygon;
+    for (const QPoint& p : lasso_) polygon << world(p);
+    found = grid().inPolygon(polygon);
+  }
+  setSelectedPoints(std::move(found));  // a click without a drag clears the selection
+}
+
+// ---- appearance -----------------------------------------------------------
+
+void UmapView::setPointSize(double pixels) {
+  radius_ = std::clamp(pixels, 0.5, 60.0) / 2;
+  frameDirty_ = true;
   scheduleRender();
   update();
 }
 
-void UmapView::pushColorsToRenderer() {
-  if (!vtk_) return;
-  // Same order as the QPainter path (ScatterData::drawingOrder).
-  std::vector<QColor> perPoint(data_.size());
-  std::vector<int> layer(data_.size(), 0);
-  for (std::size_t i = 0; i < perPoint.size(); ++i) {
-    perPoint[i] = data_.colorOf(i);
-    layer[i] = data_.layerOf(i);
-  }
-  vtk_->setPoints(data_.xy, perPoint, layer);
+void UmapView::setOpacity(double opacity) {
+  opacity_ = std::clamp(opacity, 0.02, 1.0);
+  frameDirty_ = true;
+  scheduleRender();
+  update();
 }
 
 void UmapView::setTitle(const QString& title) {
@@ -109,9 +235,10 @@ void UmapView::setTitle(const QString& title) {
   update();
 }
 
-void UmapView::setAxisLabels(const QString& x, const QString& y) {
+void UmapView::setAxisLabels(const QString& x, const QString& y, const QString& z) {
   xLabel_ = x;
   yLabel_ = y;
+  zLabel_ = z;
   update();
 }
 
@@ -121,37 +248,68 @@ void UmapView::setPlaceholder(const QString& text) {
 }
 
 void UmapView::resetView() {
-  QRectF b = data_.bounds();
   zoom_ = 1;
-  centerX_ = b.center().x();
-  centerY_ = b.center().y();
-  frameView_ = {};
+  centerX_ = fitBounds_.center().x();
+  centerY_ = fitBounds_.center().y();
+  if (!orbit_.isIdentity()) {
+    orbit_.reset();
+    sceneChanged();
+  }
   scheduleRender();
   update();
 }
 
-int UmapView::legendWidth(const QFontMetrics& fm) const {
-  if (data_.names.isEmpty()) return 0;
-  int w = fm.horizontalAdvance(data_.colorBy) + 8;
-  std::vector<int> counts = data_.countsPerCategory();
-  for (int i = 0; i < data_.names.size() && i < kMaxLegendRows; ++i)
-    w = std::max(w, fm.height() + 6 + fm.horizontalAdvance(QString("%1 (%2)").arg(data_.names[i]).arg(counts[i])));
-  return std::min(w + 8, 260);
+// ---- derived state --------------------------------------------------------
+
+void UmapView::sceneChanged() {
+  sceneDirty_ = true;
+  frameDirty_ = true;
+  scheduleRender();
+  update();
 }
+
+void UmapView::ensureScene() const {
+  if (!sceneDirty_) return;
+  if (data_.dims() == 3) {
+    orbit_.projectAll(data_, projected_, depth_);
+  } else {
+    projected_.clear();
+    depth_.clear();
+  }
+  list_ = DrawList::build(data_, summary_, positions(), depth_, selectedMask_);
+  sceneDirty_ = false;
+  gridDirty_ = true;
+  vtkDirty_ = true;
+}
+
+const std::vector<float>& UmapView::positions() const { return data_.dims() == 3 ? projected_ : data_.xy; }
+
+const PointGrid& UmapView::grid() const {
+  ensureScene();
+  if (gridDirty_) {
+    grid_ = PointGrid(positions(), &list_.order);
+    gridDirty_ = false;
+  }
+  return grid_;
+}
+
+// ---- geometry -------------------------------------------------------------
+
+ScatterLegend UmapView::legend() const { return ScatterLegend(data_, summary_); }
 
 QRect UmapView::plotRectFor(const QRect& area) const {
   QFontMetrics fm(font());
   int top = title_.isEmpty() ? 12 : fm.height() * 2 + 6;
   int left = fm.height() + fm.horizontalAdvance("-00.0") + 16;
   int bottom = fm.height() * 2 + 14;
-  int right = legendWidth(fm) + 16;
+  int right = std::max(16, legend().width(font()) + 4);
   QRect r = area.adjusted(left, top, -right, -bottom);
   if (r.width() < 40 || r.height() < 40) r = area.adjusted(4, 4, -4, -4);
   return r;
 }
 
 ViewTransform UmapView::viewFor(const QRect& plot) const {
-  QRectF b = data_.bounds();
+  QRectF b = fitBounds_;
   if (b.isNull()) b = QRectF(-1, -1, 2, 2);
   ViewTransform v = ViewTransform::fit(b, plot.size());
   v.pixelsPerUnit *= zoom_;
@@ -161,9 +319,14 @@ ViewTransform UmapView::viewFor(const QRect& plot) const {
 }
 
 QPointF UmapView::pixelOfPoint(int i) const {
-  QRect plot = plotRect();
-  return viewFor(plot).toPixel(data_.xy[2 * i], data_.xy[2 * i + 1]) + QPointF(plot.topLeft());
+  const QRect plot = plotRect();
+  const std::size_t k = static_cast<std::size_t>(i);
+  const QPointF p = data_.dims() == 3 ? orbit_.project(data_.xy[2 * k], data_.xy[2 * k + 1], data_.z[k])
+                                      : QPointF(data_.xy[2 * k], data_.xy[2 * k + 1]);
+  return viewFor(plot).toPixel(p.x(), p.y()) + QPointF(plot.topLeft());
 }
+
+// ---- rendering ------------------------------------------------------------
 
 void UmapView::scheduleRender(bool restart) {
   // Debounced: the last frame is shown moved/scaled meanwhile. While dragging,
@@ -171,7 +334,8 @@ void UmapView::scheduleRender(bool restart) {
   // interaction pauses so that a burst of wheel/drag events costs one render.
   if (!restart && renderTimer_.isActive()) return;
   const bool slow = lastFrameMs_ > 100;
-  renderTimer_.start(dragging_ ? (slow ? 400 : 120) : (slow ? 250 : 10));
+  const bool dragging = gesture_ == Gesture::Pan || gesture_ == Gesture::Rotate;
+  renderTimer_.start(dragging ? (slow ? 400 : 120) : (slow ? 250 : 10));
 }
 
 void UmapView::renderNow() {
@@ -182,60 +346,73 @@ void UmapView::renderNow() {
   }
   const double dpr = devicePixelRatioF();
   ViewTransform view = viewFor(plotRect()).scaled(dpr);
-  if (view == frameView_ && !frame_.isNull()) return;
+  if (view == frameView_ && !frameDirty_ && !frame_.isNull()) return;
   QElapsedTimer timer;
   timer.start();
   frame_ = renderPoints(view, radius_ * dpr);
   frame_.setDevicePixelRatio(dpr);
   frameView_ = view;
+  frameDirty_ = false;
   lastFrameMs_ = timer.nsecsElapsed() / 1e6;
   update();
   emit frameRendered(lastFrameMs_);
 }
 
 QImage UmapView::renderPoints(const ViewTransform& view, double radius) const {
-  if (vtk_) return vtk_->render(view, radius);
+  ensureScene();
+  if (vtk_) return renderPointsWithVtk(view, radius);
   QImage image(view.size, QImage::Format_RGB32);
   image.fill(Qt::white);
-  QPainter p(&image);
-  p.setRenderHint(QPainter::Antialiasing);
-  drawPointsWithPainter(p, view, QPointF(0, 0), radius);
+  const DiscStamp stamp(radius);
+  forEachDrawnPoint(positions(), list_, view, radius, [&](std::int32_t i, QPointF at) {
+    stamp.draw(image, at.x(), at.y(), list_.color[static_cast<std::size_t>(i)], opacity_);
+  });
   return image;
 }
 
-void UmapView::drawPointsWithPainter(QPainter& p, const ViewTransform& view, const QPointF& offset,
-                                     double radius) const {
-  // Same order as the VTK renderer (ScatterData::drawingOrder), drawn in runs
-  // of one colour so that the pen changes only between runs.
-  const bool vector = p.device()->devType() != QInternal::Image;
-  const double margin = radius / view.pixelsPerUnit;
-  const QRectF visible = view.worldRect().adjusted(-margin, -margin, margin, margin);
-  std::vector<QPointF> run;
-  QColor runColor;
-  auto flush = [&] {
-    if (run.empty()) return;
-    if (vector) {
-      // Real circles: zero-length round-capped lines do not survive every SVG/PDF viewer.
-      p.setPen(QPen(runColor.darker(140), radius * 0.35));
-      p.setBrush(runColor);
-      for (const QPointF& c : run) p.drawEllipse(c, radius, radius);
-    } else {
-      p.setPen(QPen(runColor, 2 * radius, Qt::SolidLine, Qt::RoundCap));
-      p.drawPoints(run.data(), static_cast<int>(run.size()));
-    }
-    run.clear();
-  };
-  for (std::size_t i : data_.drawingOrder()) {
-    double x = data_.xy[2 * i], y = data_.xy[2 * i + 1];
-    if (!visible.contains(x, y)) continue;
-    QColor color = data_.colorOf(i);
-    if (color != runColor) {
-      flush();
-      runColor = color;
-    }
-    run.push_back(view.toPixel(x, y) + offset);
+QImage UmapView::renderPointsWithVtk(const ViewTransform& view, double radius) const {
+  if (vtkDirty_) {
+    vtk_->setPoints(positions(), list_);
+    vtkDirty_ = false;
   }
-  flush();
+  vtk_->setOpacity(opacity_);
+  if (view.size.width() <= kMaxVtkTile && view.size.height() <= kMaxVtkTile) return vtk_->render(view, radius);
+  // Big exports: tiles of the same view (same scale, shifted centre).
+  QImage image(view.size, QImage::Format_RGB32);
+  QPainter p(&image);
+  for (int y = 0; y < view.size.height(); y += kMaxVtkTile)
+    for (int x = 0; x < view.size.width(); x += kMaxVtkTile) {
+      ViewTransform tile = view;
+      tile.size = QSize(std::min(kMaxVtkTile, view.size.width() - x), std::min(kMaxVtkTile, view.size.height() - y));
+      const QPointF centre = view.toWorld(QPointF(x + tile.size.width() / 2.0, y + tile.size.height() / 2.0));
+      tile.centerX = centre.x();
+      tile.centerY = centre.y();
+      p.drawImage(QPoint(x, y), vtk_->render(tile, radius));
+    }
+  return image;
+}
+
+void UmapView::drawPointsAsShapes(QPainter& p, const ViewTransform& view, const QPointF& offset, double radius) const {
+  // Same points, order and colours as the raster paths (DrawList), as real
+  // circles (zero-length round-capped lines do not survive every SVG/PDF
+  // viewer), in runs of one colour so that pen and brush change between runs only.
+  ensureScene();
+  const int alpha = qRound(opacity_ * 255);
+  QRgb current = 0;
+  bool first = true;
+  forEachDrawnPoint(positions(), list_, view, radius, [&](std::int32_t i, QPointF at) {
+    const QRgb rgb = list_.color[static_cast<std::size_t>(i)];
+    if (first || rgb != current) {
+      QColor color = QColor::fromRgb(rgb), rim = color.darker(140);
+      color.setAlpha(alpha);
+      rim.setAlpha(alpha);
+      p.setPen(QPen(rim, radius * 0.35));
+      p.setBrush(color);
+      current = rgb;
+      first = false;
+    }
+    p.drawEllipse(at + offset, radius, radius);
+  });
 }
 
 void UmapView::drawDecorations(QPainter& p, const QRect& area, const QRect& plot, const ViewTransform& view) const {
@@ -245,74 +422,106 @@ void UmapView::drawDecorations(QPainter& p, const QRect& area, const QRect& plot
   p.setPen(QPen(QColor(90, 90, 90), 1));
   p.drawRect(plot.adjusted(0, 0, -1, -1));
 
-  // Ticks and their labels, in data units.
-  QRectF world = view.worldRect();
-  p.setPen(QColor(60, 60, 60));
-  double sx = niceStep(world.width(), std::max(2, plot.width() / 90));
-  for (double x = std::ceil(world.left() / sx) * sx; x <= world.right(); x += sx) {
-    double px = plot.left() + view.toPixel(x, 0).x();
-    p.drawLine(QPointF(px, plot.bottom()), QPointF(px, plot.bottom() + 4));
-    QString t = tickText(x, sx);
-    p.drawText(QPointF(px - fm.horizontalAdvance(t) / 2.0, plot.bottom() + 5 + fm.ascent()), t);
+  if (orbit_.isIdentity()) {
+    // Ticks and their labels, in data units.
+    QRectF world = view.worldRect();
+    p.setPen(QColor(60, 60, 60));
+    double sx = niceTickStep(world.width(), std::max(2, plot.width() / 90));
+    for (double x = std::ceil(world.left() / sx) * sx; x <= world.right(); x += sx) {
+      double px = plot.left() + view.toPixel(x, 0).x();
+      p.drawLine(QPointF(px, plot.bottom()), QPointF(px, plot.bottom() + 4));
+      QString t = tickLabel(x, sx);
+      p.drawText(QPointF(px - fm.horizontalAdvance(t) / 2.0, plot.bottom() + 5 + fm.ascent()), t);
+    }
+    double sy = niceTickStep(world.height(), std::max(2, plot.height() / 70));
+    for (double y = std::ceil(world.top() / sy) * sy; y <= world.bottom(); y += sy) {
+      double py = plot.top() + view.toPixel(0, y).y();
+      p.drawLine(QPointF(plot.left() - 4, py), QPointF(plot.left(), py));
+      QString t = tickLabel(y, sy);
+      p.drawText(QPointF(plot.left() - 6 - fm.horizontalAdvance(t), py + fm.ascent() / 2.0 - 1), t);
+    }
+    // Axis labels.
+    p.setPen(Qt::black);
+    p.drawText(QRect(plot.left(), plot.bottom() + 6 + fm.height(), plot.width(), fm.height() + 4),
+               Qt::AlignHCenter | Qt::AlignTop, xLabel_);
+    p.save();
+    p.translate(area.left() + 2, plot.center().y());
+    p.rotate(-90);
+    p.drawText(QRect(-plot.height() / 2, 0, plot.height(), fm.height() + 2), Qt::AlignHCenter | Qt::AlignTop, yLabel_);
+    p.restore();
+  } else {
+    // Rotated 3-D view: screen axes are no data axes, so no ticks; the triad
+    // shows where the data's axes point.
+    p.setPen(QColor(80, 80, 80));
+    p.drawText(QRect(plot.left(), plot.bottom() + 6, plot.width(), fm.height() + 4), Qt::AlignHCenter | Qt::AlignTop,
+               tr("rotated 3-D view (double-click to reset)"));
   }
-  double sy = niceStep(world.height(), std::max(2, plot.height() / 70));
-  for (double y = std::ceil(world.top() / sy) * sy; y <= world.bottom(); y += sy) {
-    double py = plot.top() + view.toPixel(0, y).y();
-    p.drawLine(QPointF(plot.left() - 4, py), QPointF(plot.left(), py));
-    QString t = tickText(y, sy);
-    p.drawText(QPointF(plot.left() - 6 - fm.horizontalAdvance(t), py + fm.ascent() / 2.0 - 1), t);
-  }
+  if (data_.dims() == 3) drawAxisTriad(p, plot);
 
-  // Axis labels and title.
-  p.setPen(Qt::black);
-  p.drawText(QRect(plot.left(), plot.bottom() + 6 + fm.height(), plot.width(), fm.height() + 4),
-             Qt::AlignHCenter | Qt::AlignTop, xLabel_);
-  p.save();
-  p.translate(area.left() + 2, plot.center().y());
-  p.rotate(-90);
-  p.drawText(QRect(-plot.height() / 2, 0, plot.height(), fm.height() + 2), Qt::AlignHCenter | Qt::AlignTop, yLabel_);
-  p.restore();
   if (!title_.isEmpty()) {
     QFont bold = p.font();
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.15);
     p.save();
+    p.setPen(Qt::black);
     p.setFont(bold);
     p.drawText(QRect(area.left(), area.top() + 2, area.width(), plot.top() - area.top() - 2),
                Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextSingleLine,
                QFontMetrics(bold).elidedText(title_, Qt::ElideMiddle, area.width() - 8));
     p.restore();
   }
+  legend().draw(p, area, plot);
+}
 
-  // Legend: a labelled swatch for every category (the first kMaxLegendRows).
-  if (!data_.names.isEmpty()) {
-    p.setRenderHint(QPainter::Antialiasing, true);
-    int x = plot.right() + 12, y = plot.top();
-    QFont bold = p.font();
-    bold.setBold(true);
-    p.save();
-    p.setFont(bold);
-    p.drawText(QPointF(x, y + fm.ascent()), QFontMetrics(bold).elidedText(data_.colorBy, Qt::ElideRight, area.right() - x));
-    p.restore();
-    y += fm.height() + 4;
-    std::vector<int> counts = data_.countsPerCategory();
-    const int rowH = fm.height() + 2;
-    for (int i = 0; i < data_.names.size(); ++i) {
-      if (i == kMaxLegendRows) {
-        p.drawText(QPointF(x, y + fm.ascent()), tr("… %1 more").arg(data_.names.size() - kMaxLegendRows));
-        break;
-      }
-      double r = fm.height() * 0.3;
-      p.setPen(QPen(data_.colors[i].darker(140), 1));
-      p.setBrush(data_.colors[i]);
-      p.drawEllipse(QPointF(x + fm.height() / 2.0, y + rowH / 2.0), r, r);
-      p.setPen(Qt::black);
-      QString label = QString("%1 (%2)").arg(data_.names[i]).arg(counts[i]);
-      p.drawText(QPointF(x + fm.height() + 4, y + fm.ascent()),
-                 fm.elidedText(label, Qt::ElideRight, area.right() - x - fm.height() - 6));
-      y += rowH;
-    }
+void UmapView::drawAxisTriad(QPainter& p, const QRect& plot) const {
+  const QFontMetrics fm(p.font());
+  const double length = 26;
+  const QPointF origin(plot.left() + length + 14, plot.bottom() - length - 10);
+  struct Axis {
+    double depth;
+    QPointF tip;
+    QString label;
+  };
+  std::vector<Axis> axes;
+  const QString labels[3] = {xLabel_, yLabel_, zLabel_};
+  for (int k = 0; k < 3; ++k) {
+    const auto a = orbit_.axisOnScreen(k);
+    axes.push_back({a[2], origin + QPointF(a[0], -a[1]) * length, labels[k]});
   }
+  // Farther axes first (and fainter), so the nearer ones are drawn over them.
+  std::sort(axes.begin(), axes.end(), [](const Axis& a, const Axis& b) { return a.depth < b.depth; });
+  p.save();
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setPen(Qt::NoPen);
+  p.setBrush(QColor(255, 255, 255, 200));
+  p.drawEllipse(origin, length + 6, length + 6);
+  for (const Axis& a : axes) {
+    const QPointF d = a.tip - origin;
+    const double len = std::hypot(d.x(), d.y());
+    const QColor c = a.depth < -0.01 ? QColor(150, 150, 150) : QColor(40, 40, 40);
+    p.setPen(QPen(c, 1.5));
+    p.drawLine(origin, a.tip);
+    if (len < 4) continue;  // pointing at (or away from) the viewer: no room for a label
+    const QPointF at = a.tip + d / len * 8;
+    const QRectF box(at.x() - fm.horizontalAdvance(a.label) / 2.0 - 1, at.y() - fm.height() / 2.0,
+                     fm.horizontalAdvance(a.label) + 2, fm.height());
+    p.setPen(c);
+    p.drawText(box, Qt::AlignCenter, a.label);
+  }
+  p.restore();
+}
+
+void UmapView::drawGesture(QPainter& p) const {
+  if (gesture_ != Gesture::Box && gesture_ != Gesture::Lasso) return;
+  p.save();
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setPen(QPen(QColor(20, 60, 160), 1.2, Qt::DashLine));
+  p.setBrush(QColor(40, 100, 220, 35));
+  if (gesture_ == Gesture::Box)
+    p.drawRect(QRectF(QRect(dragStart_, dragLast_).normalized()));
+  else
+    p.drawPolygon(lasso_);
+  p.restore();
 }
 
 void UmapView::drawFigure(QPainter& p, const QRect& area, bool vectorPoints, double scale) const {
@@ -323,7 +532,7 @@ void UmapView::drawFigure(QPainter& p, const QRect& area, bool vectorPoints, dou
     p.save();
     p.setClipRect(plot);
     p.setRenderHint(QPainter::Antialiasing);
-    drawPointsWithPainter(p, view, QPointF(plot.topLeft()), radius_);
+    drawPointsAsShapes(p, view, QPointF(plot.topLeft()), radius_);
     p.restore();
   } else {
     QImage points = renderPoints(view.scaled(scale), radius_ * scale);
@@ -358,7 +567,7 @@ void UmapView::paintEvent(QPaintEvent*) {
     }
     p.restore();
   }
-  if (frame_.isNull() || frameView_ != deviceView) scheduleRender(/*restart=*/false);
+  if (frame_.isNull() || frameDirty_ || frameView_ != deviceView) scheduleRender(/*restart=*/false);
   drawDecorations(p, rect(), plot, view);
   if (hovered_ >= 0 && hovered_ < static_cast<int>(data_.size())) {
     p.setRenderHint(QPainter::Antialiasing);
@@ -366,40 +575,109 @@ void UmapView::paintEvent(QPaintEvent*) {
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(pixelOfPoint(hovered_), radius_ + 3, radius_ + 3);
   }
+  drawGesture(p);
 }
 
 void UmapView::resizeEvent(QResizeEvent*) { scheduleRender(); }
 
+// ---- mouse and keyboard ---------------------------------------------------
+
 void UmapView::mousePressEvent(QMouseEvent* e) {
-  if (e->button() != Qt::LeftButton) return;
-  dragging_ = true;
-  dragStart_ = e->position().toPoint();
+  const QPoint pos = e->position().toPoint();
+  const bool shift = e->modifiers() & Qt::ShiftModifier, ctrl = e->modifiers() & Qt::ControlModifier;
+  if (e->button() == Qt::LeftButton) {
+    const int category = legend().categoryAt(font(), plotRect(), pos);
+    if (category >= 0) {
+      setCategoryVisible(category, !isCategoryVisible(category));
+      return;
+    }
+    if (ctrl || (selectionMode_ == SelectionMode::Lasso && !shift))
+      gesture_ = Gesture::Lasso;
+    else if (shift || selectionMode_ == SelectionMode::Box)
+      gesture_ = Gesture::Box;
+    else
+      gesture_ = Gesture::Pan;
+  } else if (e->button() == Qt::MiddleButton) {
+    gesture_ = Gesture::Pan;
+  } else if (e->button() == Qt::RightButton && data_.dims() == 3) {
+    gesture_ = Gesture::Rotate;
+  } else {
+    return;
+  }
+  dragStart_ = dragLast_ = pos;
   dragCenterX_ = centerX_;
   dragCenterY_ = centerY_;
-  setCursor(Qt::ClosedHandCursor);
+  lasso_ = QPolygon{pos};
+  if (hovered_ != -1) {
+    hovered_ = -1;
+    QToolTip::hideText();
+    emit pointHovered(-1);
+  }
+  setCursor(gesture_ == Gesture::Pan ? Qt::ClosedHandCursor : gesture_ == Gesture::Rotate ? Qt::SizeAllCursor
+                                                                                          : Qt::CrossCursor);
 }
 
 void UmapView::mouseMoveEvent(QMouseEvent* e) {
-  QPoint pos = e->position().toPoint();
-  if (dragging_) {
-    double ppu = viewFor(plotRect()).pixelsPerUnit;
-    centerX_ = dragCenterX_ - (pos.x() - dragStart_.x()) / ppu;
-    centerY_ = dragCenterY_ + (pos.y() - dragStart_.y()) / ppu;
-    scheduleRender();
-    update();
-    return;
+  const QPoint pos = e->position().toPoint();
+  switch (gesture_) {
+    case Gesture::Pan: {
+      double ppu = viewFor(plotRect()).pixelsPerUnit;
+      centerX_ = dragCenterX_ - (pos.x() - dragStart_.x()) / ppu;
+      centerY_ = dragCenterY_ + (pos.y() - dragStart_.y()) / ppu;
+      scheduleRender();
+      update();
+      break;
+    }
+    case Gesture::Rotate:
+      // Only the rotation changes here; the points are projected again when
+      // the (debounced) frame is rendered, not on every mouse move.
+      orbit_.rotate((pos.x() - dragLast_.x()) * kRadiansPerPixel, (pos.y() - dragLast_.y()) * kRadiansPerPixel);
+      sceneChanged();
+      break;
+    case Gesture::Lasso:
+      if ((pos - lasso_.last()).manhattanLength() >= 2) lasso_ << pos;
+      update();
+      break;
+    case Gesture::Box:
+      update();
+      break;
+    case Gesture::None: {
+      updateHover(pos);
+      const bool overLegend = legend().categoryAt(font(), plotRect(), pos) >= 0;
+      if (overLegend) setCursor(Qt::PointingHandCursor);
+      else unsetCursor();
+      break;
+    }
   }
-  updateHover(pos);
+  dragLast_ = pos;
 }
 
 void UmapView::mouseReleaseEvent(QMouseEvent* e) {
-  if (e->button() != Qt::LeftButton || !dragging_) return;
-  dragging_ = false;
+  if (gesture_ == Gesture::None) return;
+  const bool ends = gesture_ == Gesture::Rotate ? e->button() == Qt::RightButton
+                    : gesture_ == Gesture::Pan  ? e->button() == Qt::LeftButton || e->button() == Qt::MiddleButton
+                                                : e->button() == Qt::LeftButton;
+  if (!ends) return;
+  dragLast_ = e->position().toPoint();
+  if (gesture_ == Gesture::Box || gesture_ == Gesture::Lasso) finishSelection();
+  gesture_ = Gesture::None;
+  lasso_.clear();
   unsetCursor();
   scheduleRender();
+  update();
 }
 
-void UmapView::mouseDoubleClickEvent(QMouseEvent*) { resetView(); }
+void UmapView::mouseDoubleClickEvent(QMouseEvent* e) {
+  // A quick second click on a legend entry toggles it again; elsewhere, reset.
+  if (e->button() == Qt::LeftButton) {
+    const int category = legend().categoryAt(font(), plotRect(), e->position().toPoint());
+    if (category >= 0) {
+      setCategoryVisible(category, !isCategoryVisible(category));
+      return;
+    }
+  }
+  resetView();
+}
 
 void UmapView::wheelEvent(QWheelEvent* e) {
   QRect plot = plotRect();
@@ -414,6 +692,19 @@ void UmapView::wheelEvent(QWheelEvent* e) {
   e->accept();
 }
 
+void UmapView::keyPressEvent(QKeyEvent* e) {
+  if (e->key() != Qt::Key_Escape) return QWidget::keyPressEvent(e);
+  if (gesture_ == Gesture::Box || gesture_ == Gesture::Lasso) {
+    gesture_ = Gesture::None;  // cancel the selection being drawn
+    lasso_.clear();
+    unsetCursor();
+    update();
+  } else {
+    clearSelection();
+  }
+  e->accept();
+}
+
 void UmapView::leaveEvent(QEvent*) {
   if (hovered_ != -1) {
     hovered_ = -1;
@@ -425,10 +716,10 @@ void UmapView::leaveEvent(QEvent*) {
 void UmapView::updateHover(const QPoint& pos) {
   QRect plot = plotRect();
   int found = -1;
-  if (plot.contains(pos) && !grid_.empty()) {
+  if (plot.contains(pos) && data_.size() > 0) {
     ViewTransform view = viewFor(plot);
     QPointF w = view.toWorld(QPointF(pos - plot.topLeft()));
-    found = grid_.nearest(w.x(), w.y(), (radius_ + 4) / view.pixelsPerUnit);
+    found = grid().nearest(w.x(), w.y(), (radius_ + 4) / view.pixelsPerUnit);
   }
   if (found == hovered_) return;
   hovered_ = found;
@@ -442,6 +733,8 @@ void UmapView::updateHover(const QPoint& pos) {
   }
 }
 
+// ---- export ---------------------------------------------------------------
+
 QImage UmapView::renderImage(QSize size, double scale) const {
   QImage image(size * scale, QImage::Format_RGB32);
   image.setDevicePixelRatio(scale);
@@ -453,22 +746,61 @@ QImage UmapView::renderImage(QSize size, double scale) const {
   return image;
 }
 
-bool UmapView::exportFigure(const QString& path, QString* error) const {
+QSize UmapView::defaultFigureSize() const { return size().expandedTo(QSize(800, 600)); }
+
+bool UmapView::exportFigure(const QString& path, QString* error) const { return exportFigure(path, 2.0, error); }
+
+bool UmapView::exportFigure(const QString& path, double scale, QString* error) const {
+  const QSize figure = defaultFigureSize();
+  return writeFigure(path, figure, scale, figure * scale, error);
+}
+
+bool UmapView::exportFigure(const QString& path, QSize pixelSize, QString* error) const {
+  // The layout of the default figure, scaled to cover pixelSize (never laid
+  // out smaller than the default, so text and points keep their proportions).
+  const QSize base = defaultFigureSize();
+  const bool usable = pixelSize.width() > 0 && pixelSize.height() > 0;  // else writeFigure says what is wrong
+  const double scale = usable ? std::min(double(pixelSize.width()) / base.width(),
+                                         double(pixelSize.height()) / base.height())
+                              : 1.0;
+  const QSize figure = usable ? QSize(static_cast<int>(std::ceil(pixelSize.width() / scale)),
+                                      static_cast<int>(std::ceil(pixelSize.height() / scale)))
+                              : base;
+  return writeFigure(path, figure, scale, pixelSize, error);
+}
+
+bool UmapView::writeFigure(const QString& path, QSize figure, double scale, QSize pixels, QString* error) const {
   const QString suffix = QFileInfo(path).suffix().toLower();
-  const QSize figure = size().expandedTo(QSize(800, 600));
   try {
+    if (suffix == "png") {
+      const double area = double(pixels.width()) * pixels.height();
+      if (!(scale > 0) || pixels.width() < 16 || pixels.height() < 16 || pixels.width() > kMaxExportSide ||
+          pixels.height() > kMaxExportSide || area > kMaxExportPixels)
+        throw InputError(path.toStdString(), "image size",
+                         QString("%1 × %2 pixels is not a size this figure can be written at")
+                             .arg(pixels.width())
+                             .arg(pixels.height())
+                             .toStdString(),
+                         QString("choose between 16 and %1 pixels a side and at most %2 megapixels")
+                             .arg(kMaxExportSide)
+                             .arg(kMaxExportPixels / 1e6)
+                             .toStdString());
+    }
     writeFileAtomically(path.toStdString(), [&](const std::string& tmp) {
       const QString tmpPath = QString::fromStdString(tmp);
       bool ok = true;
       if (suffix == "png") {
-        ok = renderImage(figure, 2.0).save(tmpPath, "PNG");
+        QImage image = renderImage(figure, scale);
+        if (image.size() != pixels) image = image.copy(QRect(QPoint(0, 0), pixels));
+        ok = !image.isNull() && image.save(tmpPath, "PNG");
       } else if (suffix == "svg") {
         QSvgGenerator svg;
         svg.setFileName(tmpPath);
         svg.setSize(figure);
         svg.setViewBox(QRect(QPoint(0, 0), figure));
         svg.setTitle(title_);
-        svg.setDescription(tr("scDFM Studio embedding: %1 coloured by %2").arg(title_, data_.colorBy));
+        svg.setDescription(tr("scDFM Studio embedding: %1 coloured by %2")
+                               .arg(title_, data_.showsValues() ? data_.valueLabel : data_.colorBy));
         QPainter p;
         ok = p.begin(&svg);
         if (ok) {

@@ -8,6 +8,7 @@
 #include <vtkPointGaussianMapper.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
+#include <vtkProperty.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkUnsignedCharArray.h>
@@ -69,6 +70,10 @@ const char* kDiscShader =
     "float dist = dot(offsetVCVSOutput.xy, offsetVCVSOutput.xy);\n"
     "if (dist > 1.0) { discard; }\n"
     "if (dist > 0.64) { diffuseColor *= 0.7; ambientColor *= 0.7; }\n";
+
+// Points lie at 0 < z < kDepthRange; the camera looks down from kCameraZ.
+constexpr double kDepthRange = 0.5;
+constexpr double kCameraZ = 10;
 }  // namespace
 
 bool VtkScatterRenderer::available(QString* why) {
@@ -95,6 +100,11 @@ struct VtkScatterRenderer::Impl {
     mapper->ScalarVisibilityOn();
     mapper->SetSplatShaderCode(kDiscShader);
     actor->SetMapper(mapper);
+    // Always drawn in the opaque pass, whose blending (with depth writes) puts
+    // each point over the ones before it. As translucent geometry VTK 9.1
+    // would use order-independent transparency, which averages overlapping
+    // points instead of layering them in our drawing order.
+    actor->ForceOpaqueOn();
     renderer->AddActor(actor);
     vtkCamera* cam = renderer->GetActiveCamera();
     cam->ParallelProjectionOn();
@@ -104,30 +114,32 @@ struct VtkScatterRenderer::Impl {
 VtkScatterRenderer::VtkScatterRenderer() : d_(std::make_unique<Impl>()) {}
 VtkScatterRenderer::~VtkScatterRenderer() = default;
 
-void VtkScatterRenderer::setPoints(const std::vector<float>& xy, const std::vector<QColor>& colors,
-                                   const std::vector<int>& layers) {
-  const vtkIdType n = static_cast<vtkIdType>(xy.size() / 2);
+void VtkScatterRenderer::setPoints(const std::vector<float>& xy, const DrawList& list) {
+  const vtkIdType n = static_cast<vtkIdType>(list.order.size());
   vtkNew<vtkPoints> points;
   points->SetDataTypeToFloat();
   points->SetNumberOfPoints(n);
   vtkNew<vtkUnsignedCharArray> rgb;
   rgb->SetNumberOfComponents(3);
   rgb->SetNumberOfTuples(n);
-  int maxLayer = 0;
-  for (int l : layers) maxLayer = std::max(maxLayer, l);
-  for (vtkIdType i = 0; i < n; ++i) {
-    // Depth encodes the drawing order (the camera looks down -z; larger z is nearer).
-    const int layer = static_cast<std::size_t>(i) < layers.size() ? std::max(0, layers[i]) : 0;
-    const double within = n > 1 ? double(i) / double(n) : 0.0;
-    points->SetPoint(i, xy[2 * i], xy[2 * i + 1], 0.5 * (layer + within) / (maxLayer + 1));
-    const QColor& c = colors[static_cast<std::size_t>(i)];
-    unsigned char v[3] = {static_cast<unsigned char>(c.red()), static_cast<unsigned char>(c.green()),
-                          static_cast<unsigned char>(c.blue())};
-    rgb->SetTypedTuple(i, v);
+  for (vtkIdType k = 0; k < n; ++k) {
+    const std::size_t i = static_cast<std::size_t>(list.order[static_cast<std::size_t>(k)]);
+    // Depth encodes the drawing order (the camera looks down -z; larger z is
+    // nearer), so the depth test keeps later points on top; the array order is
+    // the drawing order too, which is what blending needs when translucent.
+    points->SetPoint(k, xy[2 * i], xy[2 * i + 1], kDepthRange * double(k + 1) / double(n + 1));
+    const QRgb c = list.color[i];
+    unsigned char v[3] = {static_cast<unsigned char>(qRed(c)), static_cast<unsigned char>(qGreen(c)),
+                          static_cast<unsigned char>(qBlue(c))};
+    rgb->SetTypedTuple(k, v);
   }
   d_->poly->SetPoints(points);
   d_->poly->GetPointData()->SetScalars(rgb);
   d_->poly->Modified();
+}
+
+void VtkScatterRenderer::setOpacity(double opacity) {
+  d_->actor->GetProperty()->SetOpacity(std::clamp(opacity, 0.0, 1.0));
 }
 
 void VtkScatterRenderer::setBackground(const QColor& c) {
@@ -140,11 +152,13 @@ QImage VtkScatterRenderer::render(const ViewTransform& view, double radiusPixels
   const int w = std::max(1, view.size.width()), h = std::max(1, view.size.height());
   d_->window->SetSize(w, h);
   vtkCamera* cam = d_->renderer->GetActiveCamera();
-  cam->SetFocalPoint(view.centerX, view.centerY, 0.25);
-  cam->SetPosition(view.centerX, view.centerY, 10);
+  cam->SetFocalPoint(view.centerX, view.centerY, 0);
+  cam->SetPosition(view.centerX, view.centerY, kCameraZ);
   cam->SetViewUp(0, 1, 0);
   cam->SetParallelScale(h / 2.0 / view.pixelsPerUnit);  // half the height, in world units
-  cam->SetClippingRange(1, 20);
+  // A tight depth range: the drawing order of 200k+ points needs the depth
+  // buffer's resolution (24 bits over this range).
+  cam->SetClippingRange(kCameraZ - kDepthRange - 0.25, kCameraZ + 0.25);
   d_->mapper->SetScaleFactor(radiusPixels / view.pixelsPerUnit);
   d_->window->Render();
   // Bottom-up RGB rows from VTK; QImage wants top-down.

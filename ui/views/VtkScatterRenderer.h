@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "ui/views/DrawList.h"
 #include "ui/views/ViewTransform.h"
 
 namespace scdfm::ui {
@@ -28,9 +29,11 @@ class VtkScatterRenderer {
   VtkScatterRenderer(const VtkScatterRenderer&) = delete;
   VtkScatterRenderer& operator=(const VtkScatterRenderer&) = delete;
 
-  // Points as x0 y0 x1 y1 ...; one colour and one layer per point: higher
-  // layers are drawn on top, and within a layer later points on top.
-  void setPoints(const std::vector<float>& xy, const std::vector<QColor>& colors, const std::vector<int>& layers);
+  // Points as x0 y0 x1 y1 ...; draws the points of `list.order` in that
+  // order (later on top) in their `list.color`.
+  void setPoints(const std::vector<float>& xy, const DrawList& list);
+  // 1 = opaque; below 1 points blend over the ones drawn before them.
+  void setOpacity(double opacity);
   void setBackground(const QColor& c);
   // Renders the view (plot-area pixels) with points of `radiusPixels`.
   QImage render(const ViewTransform& view, double radiusPixels);
