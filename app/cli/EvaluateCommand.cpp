@@ -11,7 +11,7 @@
 
 #include "app/cli/Command.h"
 #include "core/data/Dataset.h"
-#include "core/data/Preprocess.h"
+#include "core/data/ModelSpaceCells.h"
 #include "core/eval/Baselines.h"
 #include "core/eval/Metrics.h"
 #include "core/eval/Stats.h"
@@ -29,18 +29,6 @@ struct EvaluateOptions {
   std::uint64_t seed = 0;
   bool json = false;
 };
-
-RowMatrixF rowsOf(const Dataset& ds, const std::vector<std::int64_t>& rows, const std::vector<std::int64_t>& cols,
-                  const CheckpointPreprocessing& prep) {
-  ExpressionMatrix e = ds.expression(rows);
-  // The values the model sees (Predictor applies the same to its control cells).
-  if (prep.normalizeTotal > 0) normalizeTotal(e, prep.normalizeTotal);
-  if (prep.log1p) log1pInPlace(e);
-  RowMatrixF d = e.toDense(), out(d.rows(), static_cast<std::int64_t>(cols.size()));
-  for (std::size_t j = 0; j < cols.size(); ++j) out.col(static_cast<std::int64_t>(j)) = d.col(cols[j]);
-  return out;
-}
-
 
 int runEvaluate(const EvaluateOptions& o) {
   Dataset ds(o.data);
@@ -78,21 +66,21 @@ int runEvaluate(const EvaluateOptions& o) {
     req.seed = o.seed;
     auto pred = predictor.predict(ds, req).front();
     // The Predictor's control cells, preprocessed as it did.
-    RowMatrixF control = rowsOf(ds, pred.controlRows, cols, ck.preprocessing);
-    RowMatrixF observed = rowsOf(ds, cat.cellsOf(e.key, context), cols, ck.preprocessing);
+    RowMatrixF control = modelSpaceCells(ds, pred.controlRows, cols, ck.preprocessing);
+    RowMatrixF observed = modelSpaceCells(ds, cat.cellsOf(e.key, context), cols, ck.preprocessing);
     std::map<std::string, RowMatrixF> methods;
     methods.emplace("scDFM", pred.cells);
     methods.emplace("no change", noChangeBaseline(control));
     std::vector<Eigen::VectorXd> deltas;
     bool additive = true;
-    RowMatrixF allCtrl = rowsOf(ds, cat.controlCells(context), cols, ck.preprocessing);
+    RowMatrixF allCtrl = modelSpaceCells(ds, cat.controlCells(context), cols, ck.preprocessing);
     for (const auto& comp : e.perturbation.components) {
       const auto* single = cat.find(comp.name);
       if (!single || !single->observed || single->nCells == 0) {
         additive = false;
         break;
       }
-      deltas.push_back(meanDelta(rowsOf(ds, cat.cellsOf(single->key), cols, ck.preprocessing), allCtrl));
+      deltas.push_back(meanDelta(modelSpaceCells(ds, cat.cellsOf(single->key), cols, ck.preprocessing), allCtrl));
     }
     if (additive) methods.emplace("additive", additiveBaseline(control, deltas));
     nlohmann::json row{{"condition", e.key}, {"context", context}, {"observed_cells", observed.rows()}};

@@ -8,8 +8,8 @@
 
 #include "core/data/Dataset.h"
 #include "core/data/GeneVocab.h"
+#include "core/data/ModelSpaceCells.h"
 #include "core/data/Perturbation.h"
-#include "core/data/Preprocess.h"
 #include "core/flow/FlowSampler.h"
 #include "core/flow/ModelLoading.h"
 #include "core/model/ScDfmNetwork.h"
@@ -70,6 +70,7 @@ Predictor::Predictor(Predictor&&) noexcept = default;
 Predictor& Predictor::operator=(Predictor&&) noexcept = default;
 
 const ModelCheckpoint& Predictor::checkpoint() const { return impl_->checkpoint; }
+const std::string& Predictor::sourcePath() const { return impl_->source; }
 std::string Predictor::deviceName() const { return impl_->network->deviceName(); }
 
 PerturbationCheck Predictor::check(const std::string& query, const Dataset* dataset) const {
@@ -171,7 +172,6 @@ std::vector<PredictedPerturbation> Predictor::predict(
                      "no control cells" + (req.context.empty() ? std::string() : " of context '" + req.context + "'"),
                      "The model generates perturbed cells from control cells of the same context");
   const auto& prep = impl_->checkpoint.preprocessing;
-  const auto T = static_cast<std::int64_t>(genes.size());
 
   std::vector<PredictedPerturbation> results;
   const double perItem = 1.0 / static_cast<double>(checks.size());
@@ -191,16 +191,11 @@ std::vector<PredictedPerturbation> Predictor::predict(
       out.controlRows.insert(out.controlRows.end(), perm.begin(),
                              perm.begin() + std::min<std::int64_t>(need, static_cast<std::int64_t>(perm.size())));
     }
-    ExpressionMatrix expr = dataset.expression(out.controlRows);
-    if (prep.normalizeTotal > 0) normalizeTotal(expr, prep.normalizeTotal);
-    if (prep.log1p) log1pInPlace(expr);
-    RowMatrixF dense = expr.toDense();
+    const RowMatrixF control = modelSpaceCells(dataset, out.controlRows, geneCols, prep);  // cells × genes, row-major
     SampleInput in;
     in.geneIds = geneTokens;
     in.perturbationIds = out.check.tokens;
-    in.control.resize(static_cast<std::size_t>(req.cells * T));
-    for (std::int64_t i = 0; i < req.cells; ++i)
-      for (std::int64_t j = 0; j < T; ++j) in.control[static_cast<std::size_t>(i * T + j)] = dense(i, geneCols[j]);
+    in.control.assign(control.data(), control.data() + control.size());
 
     SamplerOptions so;
     so.method = req.method;

@@ -4,49 +4,18 @@
 #include <filesystem>
 
 #include "TestSupport.h"
+#include "TinyModel.h"
 #include "core/data/Dataset.h"
 #include "core/flow/Predictor.h"
-#include "core/flow/Trainer.h"
 #include "core/util/Error.h"
-#include "core/util/Threads.h"
 
 using namespace scdfm;
 
-namespace {
-
-std::string tinyData() { return test::dataDir() + "/tiny.h5ad"; }
-
-// A tiny model trained for a few steps (once per test binary).
-const std::string& tinyCheckpoint() {
-  static const std::string path = [] {
-    setThreadCount(1);
-    auto dir = test::scratchDir("predictor_model");
-    Dataset ds(tinyData());
-    TrainerOptions o;
-    o.model.d_model = 32;
-    o.model.nhead = 4;
-    o.model.nlayers = 2;
-    o.model.ntoken = 0;
-    o.steps = 2;
-    o.normalizeTotal = 1e4;
-    o.log1p = true;
-    o.batchSize = 8;
-    o.nTopGenes = 0;
-    o.graphTopK = 5;
-    o.device = "cpu";
-    o.outDir = dir;
-    o.validationConditions = 1;
-    o.validationCells = 8;
-    o.validationTimePoints = 3;
-    return trainModel(ds, o).checkpointPath;
-  }();
-  return path;
-}
-
-}  // namespace
+using test::tinyCheckpoint;
+using test::tinyData;
 
 TEST(Predictor, GeneratesRequestedCellsDeterministically) {
-  if (!std::filesystem::exists(tinyData())) GTEST_SKIP() << "no " << tinyData() << " (build the 'datasets' target)";
+  SCDFM_REQUIRE_TINY_DATA();
   Dataset ds(tinyData());
   Predictor p(tinyCheckpoint(), "cpu");
   const auto& ck = p.checkpoint();
@@ -90,7 +59,7 @@ TEST(Predictor, GeneratesRequestedCellsDeterministically) {
 }
 
 TEST(Predictor, VocabularyChecksAndCancel) {
-  if (!std::filesystem::exists(tinyData())) GTEST_SKIP() << "no " << tinyData() << " (build the 'datasets' target)";
+  SCDFM_REQUIRE_TINY_DATA();
   Dataset ds(tinyData());
   Predictor p(tinyCheckpoint(), "cpu");
   const auto genes = p.checkpoint().genes;
