@@ -70,6 +70,7 @@ Predictor::Predictor(Predictor&&) noexcept = default;
 Predictor& Predictor::operator=(Predictor&&) noexcept = default;
 
 const ModelCheckpoint& Predictor::checkpoint() const { return impl_->checkpoint; }
+const std::string& Predictor::sourcePath() const { return impl_->source; }
 std::string Predictor::deviceName() const { return impl_->network->deviceName(); }
 
 PerturbationCheck Predictor::check(const std::string& query, const Dataset* dataset) const {

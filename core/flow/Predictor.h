@@ -81,6 +81,7 @@ class Predictor {
   Predictor& operator=(Predictor&&) noexcept;
 
   const ModelCheckpoint& checkpoint() const;
+  const std::string& sourcePath() const;  // the checkpoint file (or the source given)
   std::string deviceName() const;
 
   // Parses and checks a query against the model's vocabulary (InputError with

@@ -1,5 +1,6 @@
 #include "core/io/AnnData.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -24,6 +25,21 @@ const char* toString(MatrixEncoding e) {
 RowMatrixF ExpressionMatrix::toDense() const {
   if (!sparse) return dense;
   return RowMatrixF(csr);
+}
+
+Column categoricalColumn(const std::string& name, const std::vector<std::string>& values) {
+  Column c;
+  c.name = name;
+  c.kind = Column::Kind::Categorical;
+  c.encoding = "categorical";
+  c.categories = values;
+  std::sort(c.categories.begin(), c.categories.end());
+  c.categories.erase(std::unique(c.categories.begin(), c.categories.end()), c.categories.end());
+  c.codes.reserve(values.size());
+  for (const auto& v : values)
+    c.codes.push_back(static_cast<std::int32_t>(
+        std::lower_bound(c.categories.begin(), c.categories.end(), v) - c.categories.begin()));
+  return c;
 }
 
 std::size_t Column::size() const {

@@ -73,6 +73,10 @@ struct Column {
   const char* kindName() const;
 };
 
+// A categorical column from per-row labels, categories sorted as pandas builds
+// them (pd.Categorical(values)); codes index the sorted categories.
+Column categoricalColumn(const std::string& name, const std::vector<std::string>& values);
+
 struct DataFrame {
   std::string indexName = "_index";
   std::vector<std::string> index;  // row names (cell barcodes / gene names)

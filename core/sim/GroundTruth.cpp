@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/eval/GeneticInteraction.h"
 #include "core/util/Threads.h"
 
 namespace scdfm::sim {
@@ -29,28 +30,17 @@ InteractionScore scorePair(const GroundTruth& t, const SimulationDesign& d, int 
     const int g = d.guides[gi].gene;
     dA[g] = dB[g] = dAB[g] = 0;
   }
-  const Eigen::VectorXd sum = dA + dB;
-  const double norm = sum.norm();
-  if (norm > 1e-12) {
-    s.giScore = dAB.norm() / norm - 1.0;
-    s.nonAdditivity = (dAB - sum).norm() / norm;
-  }
-  Eigen::MatrixXd X(dA.size(), 2);
-  X.col(0) = dA;
-  X.col(1) = dB;
-  const Eigen::Matrix2d xtx = X.transpose() * X;
-  if (std::abs(xtx.determinant()) > 1e-18) {
-    const Eigen::Vector2d coef = xtx.ldlt().solve(X.transpose() * dAB);
-    s.cA = coef[0];
-    s.cB = coef[1];
-    s.magnitude = coef.norm();
-    if (std::abs(s.cA) > 0 && std::abs(s.cB) > 0) s.dominance = std::abs(std::log10(std::abs(s.cA) / std::abs(s.cB)));
-    const Eigen::VectorXd fit = X * coef;
-    const double fm = fit.mean(), am = dAB.mean();
-    const double cov = (fit.array() - fm).matrix().dot((dAB.array() - am).matrix());
-    const double den = (fit.array() - fm).matrix().norm() * (dAB.array() - am).matrix().norm();
-    s.modelFit = den > 0 ? cov / den : 0.0;
-  }
+  const double norm = (dA + dB).norm();
+  if (norm > 1e-12) s.giScore = dAB.norm() / norm - 1.0;
+  // Norman's linear model, from the one implementation in core/eval (undefined → 0 here).
+  const GiScore gi = scoreGeneticInteraction(dA, dB, dAB);
+  auto finiteOr0 = [](double v) { return std::isfinite(v) ? v : 0.0; };
+  s.nonAdditivity = finiteOr0(gi.additiveDeparture);
+  s.cA = finiteOr0(gi.c1);
+  s.cB = finiteOr0(gi.c2);
+  s.magnitude = finiteOr0(gi.magnitude);
+  s.dominance = finiteOr0(gi.dominance);
+  s.modelFit = finiteOr0(gi.fitPearson);
   return s;
 }
 

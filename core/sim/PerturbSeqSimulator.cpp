@@ -50,21 +50,6 @@ Column column(const std::string& name, Column::Kind kind) {
   return c;
 }
 
-Column categorical(const std::string& name, const std::vector<std::string>& values) {
-  Column c;
-  c.name = name;
-  c.kind = Column::Kind::Categorical;
-  c.encoding = "categorical";
-  c.categories = values;
-  std::sort(c.categories.begin(), c.categories.end());  // as pandas does: codes are not meaningful
-  c.categories.erase(std::unique(c.categories.begin(), c.categories.end()), c.categories.end());
-  c.codes.reserve(values.size());
-  for (const auto& v : values)
-    c.codes.push_back(static_cast<std::int32_t>(
-        std::lower_bound(c.categories.begin(), c.categories.end(), v) - c.categories.begin()));
-  return c;
-}
-
 // Runs fn(begin, end, thread) over [0, n) in chunks on threadCount() threads.
 template <class Fn>
 void parallelChunks(int n, int chunk, const CancelToken& cancel, Fn fn) {
@@ -214,10 +199,10 @@ std::unique_ptr<SimulationResult> simulatePerturbSeq(const SimulationConfig& con
   }
   nonzeros.clear();
   nonzeros.shrink_to_fit();
-  ad.obs.columns.push_back(categorical("condition", condition));
-  ad.obs.columns.push_back(categorical("perturbation_type", ptype));
+  ad.obs.columns.push_back(categoricalColumn("condition", condition));
+  ad.obs.columns.push_back(categoricalColumn("perturbation_type", ptype));
   ad.obs.columns.push_back(std::move(dose));
-  ad.obs.columns.push_back(categorical("cell_type", ctype));
+  ad.obs.columns.push_back(categoricalColumn("cell_type", ctype));
   ad.obs.columns.push_back(std::move(control));
   ad.obs.columns.push_back(std::move(nCounts));
   ad.obs.columns.push_back(std::move(nGenes));

@@ -3,16 +3,14 @@
 
 #include <filesystem>
 
-#include "TestSupport.h"
+#include "CliSupport.h"
 #include "core/io/ModelCheckpoint.h"
 
 using namespace scdfm;
 
-namespace {
-std::string scdfmBin() { return test::binDir() + "/scdfm --threads 1"; }
-std::string tiny() { return test::dataDir() + "/tiny.h5ad"; }
-const char* kTinyModel = " --d-model 32 --layers 2 --heads 4 --hvg 0 --topk 5 --batch 8 --genes-per-step 40 --device cpu --quiet";
-}  // namespace
+using test::kTinyModel;
+using test::scdfmBin;
+using test::tiny;
 
 TEST(TrainCommand, ResumeEqualsUninterrupted) {
   if (!std::filesystem::exists(tiny())) GTEST_SKIP() << "no " << tiny() << " (build the 'datasets' target)";
@@ -57,6 +55,47 @@ print('ok')
     EXPECT_EQ(py.exitCode, 0) << py.output;
   }
   EXPECT_TRUE(std::filesystem::exists(dir + "/pred.csv"));
+  // With the context's control and observed cells, and the per-gene summary.
+  r = test::runCommand(scdfmBin() + " predict " + tiny() + " --checkpoint " + dir + "/checkpoint.safetensors -p '" +
+                       single + "' -p '" + pair + "' --cells 12 --time-points 3 --seed 4 --device cpu --out " + dir +
+                       "/full.h5ad --csv " + dir + "/full.csv --summary-csv " + dir +
+                       "/summary.csv --with-controls --with-observed --quiet");
+  ASSERT_EQ(r.exitCode, 0) << r.output;
+  EXPECT_TRUE(r.output.empty()) << r.output;
+  if (test::pythonHas("anndata")) {
+    auto py = test::runPython("D = '" + dir + R"PY('
+import anndata, numpy as np, pandas as pd
+a = anndata.read_h5ad(D + '/full.h5ad')
+assert list(a.obs.columns) == ['condition', 'cell_type', 'kind', 'control_cell', 'seed'], list(a.obs.columns)
+assert set(a.obs['kind']) == {'control', 'predicted', 'observed'}, set(a.obs['kind'])
+pred = a.obs['kind'] == 'predicted'
+assert pred.sum() == 24 and (a.obs['seed'][pred] == 4).all() and a.obs['seed'][~pred].isna().all()
+u = a.uns['scdfm_prediction']
+assert u['checkpoint'] == 'checkpoint.safetensors' and u['data'] == 'tiny.h5ad' and u['seed'] == 4, u
+assert u['time_points'] == 3 and u['cells'] == 12 and u['solver'] == 'rk4', u
+c = pd.read_csv(D + '/full.csv')
+assert len(c) == a.n_obs and list(c.columns[4:]) == list(a.var_names)
+assert np.allclose(c.iloc[:, 4:].to_numpy(np.float64), a.X, rtol=0, atol=0)
+s = pd.read_csv(D + '/summary.csv')
+assert len(s) == 2 * a.n_vars, len(s)
+X = np.asarray(a.X, dtype=np.float64)
+ctrl = X[(a.obs['kind'] == 'control').to_numpy()]
+for key in s['perturbation'].unique():
+    t = s[s['perturbation'] == key]
+    p = X[(pred & (a.obs['condition'] == key)).to_numpy()]
+    assert np.allclose(t['predicted_mean'], p.mean(0), rtol=1e-9, atol=1e-12)
+    assert np.allclose(t['control_mean'], ctrl.mean(0), rtol=1e-9, atol=1e-12)
+    assert np.allclose(t['delta_predicted'], p.mean(0) - ctrl.mean(0), rtol=1e-9, atol=1e-9)
+    o = X[((a.obs['kind'] == 'observed') & (a.obs['condition'] == key)).to_numpy()]
+    if len(o):
+        assert np.allclose(t['observed_var'], o.var(0, ddof=1), rtol=1e-9, atol=1e-12)
+    else:
+        assert t['delta_observed'].isna().all()
+assert s['delta_observed'].notna().any()  # the single is observed in the data
+print('ok')
+)PY");
+    EXPECT_EQ(py.exitCode, 0) << py.output;
+  }
   // Unknown gene: exit 2, closest names shown.
   r = test::runCommand(scdfmBin() + " predict " + tiny() + " --checkpoint " + dir + "/checkpoint.safetensors -p '" +
                        c.genes.at(0) + "ZZ' --cells 4 --out " + dir + "/bad.h5ad");

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "TestSupport.h"
-#include "TinyModel.h"
+#include "TinyCheckpoint.h"
 #include "core/data/Dataset.h"
 #include "core/flow/Predictor.h"
 #include "core/flow/Trainer.h"
@@ -13,25 +13,8 @@
 
 using namespace scdfm;
 
-namespace {
-
-std::string tinyData() { return test::dataDir() + "/tiny.h5ad"; }
-
-// A tiny model trained for a few steps (once per test binary).
-const std::string& tinyCheckpoint() {
-  static const std::string path = [] {
-    auto dir = test::scratchDir("predictor_model");
-    Dataset ds(tinyData());
-    TrainerOptions o = test::tinyModelOptions(dir, 2);
-    o.validationConditions = 1;
-    o.validationCells = 8;
-    o.validationTimePoints = 3;
-    return trainModel(ds, o).checkpointPath;
-  }();
-  return path;
-}
-
-}  // namespace
+using test::tinyCheckpoint;
+using test::tinyData;
 
 TEST(Predictor, GeneratesRequestedCellsDeterministically) {
   if (!std::filesystem::exists(tinyData())) GTEST_SKIP() << "no " << tinyData() << " (build the 'datasets' target)";
