@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# One entry point for the README's two Quick-start commands:
-#   installer/dev.sh run    install dependencies, build, launch the app on the demo
-#   installer/dev.sh test   install dependencies, build, run every test
+# One entry point for the README's Quick-start commands:
+#   installer/dev.sh run      install dependencies, build, launch the app on the demo
+#                             (with the demo model from models/scdfm-demo/ when there is one)
+#   installer/dev.sh test     install dependencies, build, run every test
+#   installer/dev.sh package  install dependencies, build, make the Debian package (prints its path)
 # Build folder: $SCDFM_BUILD_DIR (default ./build). Jobs: $SCDFM_JOBS (default: cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}
-[[ $mode == run || $mode == test ]] || { echo "usage: installer/dev.sh run|test" >&2; exit 2; }
+[[ $mode == run || $mode == test || $mode == package ]] || { echo "usage: installer/dev.sh run|test|package" >&2; exit 2; }
 
 installer/install-deps.sh
 BUILD=${SCDFM_BUILD_DIR:-build}
@@ -18,11 +20,24 @@ cmake --build "$BUILD" -j "$JOBS"
 if [[ $mode == run ]]; then
   demo_args=()
   [[ -f $BUILD/data/demo.h5ad ]] && demo_args+=("$BUILD/data/demo.h5ad")
+  # The trainer's checkpoint.safetensors, else the first checkpoint by name
+  # (the same choice as core/util/InstallPaths.h).
+  for ckpt in models/scdfm-demo/checkpoint.safetensors models/scdfm-demo/*.safetensors; do
+    if [[ -f $ckpt ]]; then demo_args+=(--checkpoint "$ckpt"); break; fi
+  done
   if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
     echo "No display found; starting the app under xvfb-run (set DISPLAY to use your screen)."
     exec xvfb-run -a "$BUILD/bin/scdfm-studio" "${demo_args[@]}"
   fi
   exec "$BUILD/bin/scdfm-studio" "${demo_args[@]}"
+fi
+
+if [[ $mode == package ]]; then
+  (cd "$BUILD" && cpack)
+  deb=$(ls -t "$BUILD"/scdfm-studio_*.deb | head -n 1)
+  echo "Debian package: $(realpath "$deb")"
+  echo "Install it with: apt install $(realpath "$deb")"
+  exit 0
 fi
 
 cd "$BUILD"

@@ -18,7 +18,7 @@ PACKAGES=(
   python3 python3-numpy python3-scipy python3-h5py python3-anndata python3-torch
   python3-sklearn umap-learn
   # packaging
-  dpkg-dev file appstream
+  dpkg-dev file appstream desktop-file-utils shared-mime-info
 )
 
 SUDO=""
