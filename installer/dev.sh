@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for the README's Quick-start commands:
 #   installer/dev.sh run      install dependencies, build, launch the app on the demo
-#                             (with the demo model from models/scdfm-demo/ when there is one)
+#                             dataset with the demo model (models/scdfm-demo/), predicting a held-out pair
 #   installer/dev.sh test     install dependencies, build, run every test
 #   installer/dev.sh package  install dependencies, build, make the Debian package (prints its path)
 # Build folder: $SCDFM_BUILD_DIR (default ./build). Jobs: $SCDFM_JOBS (default: cores).
@@ -18,18 +18,14 @@ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD" -j "$JOBS"
 
 if [[ $mode == run ]]; then
-  demo_args=()
-  [[ -f $BUILD/data/demo.h5ad ]] && demo_args+=("$BUILD/data/demo.h5ad")
-  # The trainer's checkpoint.safetensors, else the first checkpoint by name
-  # (the same choice as core/util/InstallPaths.h).
-  for ckpt in models/scdfm-demo/checkpoint.safetensors models/scdfm-demo/*.safetensors; do
-    if [[ -f $ckpt ]]; then demo_args+=(--checkpoint "$ckpt"); break; fi
-  done
+  # --demo: the demo dataset and the shipped model (found next to the build, as
+  # core/util/InstallPaths.h says), with one held-out pair predicted at once.
+  # Extra arguments go to the app (e.g. --screenshot FILE.png).
   if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
     echo "No display found; starting the app under xvfb-run (set DISPLAY to use your screen)."
-    exec xvfb-run -a "$BUILD/bin/scdfm-studio" "${demo_args[@]}"
+    exec xvfb-run -a -s "-screen 0 1920x1200x24" "$BUILD/bin/scdfm-studio" --demo "${@:2}"
   fi
-  exec "$BUILD/bin/scdfm-studio" "${demo_args[@]}"
+  exec "$BUILD/bin/scdfm-studio" --demo "${@:2}"
 fi
 
 if [[ $mode == package ]]; then

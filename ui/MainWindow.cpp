@@ -3,12 +3,16 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QCompleter>
+#include <QSpinBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -19,13 +23,26 @@
 #include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <cmath>
 #include <cstdio>
+#include <numeric>
+#include <QPointer>
 #include <set>
 
+#include "core/data/ModelExpression.h"
+#include "core/flow/ModelLoading.h"
 #include "core/flow/Predictor.h"
 #include "core/io/H5adReader.h"
+#include "core/io/ModelCheckpoint.h"
 #include "core/util/BuildInfo.h"
+#include "core/util/InstallPaths.h"
+#include "ui/CombinationScreenDialog.h"
+#include "ui/ComparisonDock.h"
+#include "ui/ComparisonSession.h"
+#include "ui/ImportCheckpointDialog.h"
 #include "ui/JobRunner.h"
+#include "ui/PredictionFiles.h"
+#include "ui/analysis/ComparisonPanel.h"
 #include "ui/StatusIndicators.h"
 #include "ui/PredictionSession.h"
 #include "ui/panels/DatasetPanel.h"
@@ -83,6 +100,39 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   auto* reset = new QPushButton(tr("Reset view"));
   reset->setToolTip(tr("Show all cells (or double-click the view). Drag to pan, wheel to zoom."));
   controls->addWidget(reset);
+  controls->addSpacing(12);
+  controls->addWidget(new QLabel(tr("Gene:")));
+  geneBox_ = new QLineEdit;
+  geneBox_->setPlaceholderText(tr("colour by a gene…"));
+  geneBox_->setClearButtonEnabled(true);
+  geneBox_->setMaximumWidth(160);
+  geneBox_->setToolTip(tr("Type a gene name (completion over the dataset's genes) and press Enter to colour every cell, "
+                          "predicted ones included, by its expression; clear the box to go back"));
+  controls->addWidget(geneBox_);
+  controls->addSpacing(12);
+  controls->addWidget(new QLabel(tr("Points:")));
+  auto* pointSize = new QDoubleSpinBox;
+  pointSize->setRange(1, 30);
+  pointSize->setSingleStep(0.5);
+  pointSize->setValue(5);
+  pointSize->setSuffix(tr(" px"));
+  pointSize->setToolTip(tr("Point diameter"));
+  controls->addWidget(pointSize);
+  auto* opacity = new QDoubleSpinBox;
+  opacity->setRange(0.05, 1.0);
+  opacity->setSingleStep(0.05);
+  opacity->setValue(1.0);
+  opacity->setPrefix(tr("opacity "));
+  opacity->setToolTip(tr("Point opacity (lower it to see dense regions)"));
+  controls->addWidget(opacity);
+  auto* selectMode = new QComboBox;
+  selectMode->addItem(tr("Pan / zoom"), int(UmapView::SelectionMode::None));
+  selectMode->addItem(tr("Box select"), int(UmapView::SelectionMode::Box));
+  selectMode->addItem(tr("Lasso select"), int(UmapView::SelectionMode::Lasso));
+  selectMode->setToolTip(tr("What a left-drag does in the view (middle-drag always pans)"));
+  controls->addWidget(selectMode);
+  selectionLabel_ = new QLabel;
+  controls->addWidget(selectionLabel_);
   controls->addStretch(1);
   layout->addLayout(controls);
   view_ = new UmapView;
@@ -106,6 +156,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   addDockWidget(Qt::RightDockWidgetArea, predictDock);
   session_ = new PredictionSession(jobs_, this);
   undo_ = new QUndoStack(this);
+  viewJobs_ = new JobRunner(this);
+  compare_ = new ComparisonSession(this);
+  compareDock_ = new ComparisonDock;
+  auto* compareDock = new QDockWidget(tr("Compare"), this);
+  compareDock->setObjectName("CompareDock");
+  compareDock->setWidget(compareDock_);
+  compareDock_->setMinimumHeight(320);
+  addDockWidget(Qt::BottomDockWidgetArea, compareDock);
+  compare_->setSeeds(compareDock_->seeds());
 
   status_ = new StatusIndicators(statusBar(), jobs_);
   createMenus();
@@ -115,6 +174,39 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     commitView(tr("Colour by %1").arg(colorBy_->currentText()));
   });
   connect(computeUmap_, &QPushButton::clicked, this, &MainWindow::computeUmap);
+  connect(geneBox_, &QLineEdit::returnPressed, this, [this] {
+    colorByGene(geneBox_->text().trimmed());
+    commitView(colorGene_.isEmpty() ? tr("Colour by %1").arg(colorBy_->currentText()) : tr("Colour by %1").arg(colorGene_));
+  });
+  connect(geneBox_, &QLineEdit::textChanged, this, [this](const QString& t) {
+    if (t.isEmpty() && !colorGene_.isEmpty()) {
+      colorByGene({});
+      commitView(tr("Colour by %1").arg(colorBy_->currentText()));
+    }
+  });
+  connect(viewJobs_, &JobRunner::failed, this,
+          [this](quint64, const QString& title, const QString& message, const QString& hint) { showError(title, message, hint); });
+  connect(pointSize, &QDoubleSpinBox::valueChanged, view_, &UmapView::setPointSize);
+  connect(opacity, &QDoubleSpinBox::valueChanged, view_, &UmapView::setOpacity);
+  connect(selectMode, &QComboBox::currentIndexChanged, this, [this, selectMode] {
+    view_->setSelectionMode(static_cast<UmapView::SelectionMode>(selectMode->currentData().toInt()));
+  });
+  connect(view_, &UmapView::selectionChanged, this, [this](const std::vector<int>& points) {
+    selectionLabel_->setText(points.empty() ? QString() : tr("%n cell(s) selected", nullptr, int(points.size())));
+  });
+  connect(compare_, &ComparisonSession::progress, this, [this](double f, const QString& stage) {
+    compareDock_->setBusy(shownPrediction_, f, stage);
+  });
+  connect(compare_, &ComparisonSession::ready, this, [this](const QString& key) {
+    if (compare_->last() && key == shownPrediction_) compareDock_->showComparison(*compare_->last());
+  });
+  connect(compare_, &ComparisonSession::failed, this, [this](const QString& title, const QString& message, const QString& hint) {
+    compareDock_->setMessage(tr("%1: %2 What to do: %3").arg(title, message, hint));
+  });
+  connect(compareDock_, &ComparisonDock::seedsChanged, this, [this](int seeds) {
+    compare_->setSeeds(seeds);
+    compareShown();
+  });
   connect(reset, &QPushButton::clicked, view_, &UmapView::resetView);
   connect(panel_, &DatasetPanel::conditionSelected, this, [this](const QString& key) {
     selectedCondition_ = key;
@@ -180,6 +272,11 @@ void MainWindow::createMenus() {
   exportAction_ = file->addAction(tr("&Export figure…"), this, &MainWindow::exportFigure);
   exportAction_->setShortcut(QKeySequence(tr("Ctrl+E")));
   exportAction_->setToolTip(tr("Save the embedding view as PNG (2x resolution), SVG or PDF (vector)"));
+  exportPredictionsAction_ = file->addAction(tr("Export &predictions…"), this, &MainWindow::exportPredictions);
+  exportPredictionsAction_->setToolTip(
+      tr("Save the shown prediction (and the others made with the same options) with their control and observed "
+         "cells: AnnData .h5ad for scanpy, cells as CSV, or a per-gene summary CSV"));
+  exportPredictionsAction_->setEnabled(false);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -192,7 +289,15 @@ void MainWindow::createMenus() {
   edit->addAction(undo);
   edit->addAction(redo);
 
+  QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+  analysis->setToolTipsVisible(true);
+  analysis->addAction(tr("&Combination screen…"), this, &MainWindow::openCombinationScreen)
+      ->setToolTip(tr("Predict every pair of a set of genes and map how far each pair departs from the additive "
+                      "expectation of its singles"));
+
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("Open &demo"), this, [this] { openDemo(); })
+      ->setToolTip(tr("The bundled simulated Perturb-seq dataset with the shipped demo model, predicting one held-out pair"));
   help->addAction(tr("&About scDFM Studio"), this, &MainWindow::showAbout);
 }
 
@@ -234,10 +339,15 @@ void MainWindow::chooseCheckpointToOpen() {
       tr("scDFM checkpoints (*.pt *.pth *.ckpt *.safetensors *.scdfm);;All files (*)"));
   if (path.isEmpty()) return;
   QSettings().setValue("lastCheckpointDir", QFileInfo(path).absolutePath());
-  openCheckpoint(path);
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix == "safetensors" || suffix == "scdfm") return openCheckpoint(path);
+  ImportCheckpointDialog ask(path, this);
+  if (ask.exec() == QDialog::Accepted) importCheckpoint(path, ask.vocabulary(), ask.mask());
 }
 
 void MainWindow::openCheckpoint(const QString& path, const QString& device) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix != "safetensors" && suffix != "scdfm") return importCheckpoint(path, importVocab_, importMask_, device);
   const std::string file = QFileInfo(path).absoluteFilePath().toStdString();
   const std::string onDevice = device.toStdString();
   runJob(tr("Loading checkpoint %1").arg(QFileInfo(path).fileName()),
@@ -247,26 +357,50 @@ void MainWindow::openCheckpoint(const QString& path, const QString& device) {
            cancel.throwIfCancelled();
            return predictor;
          },
-         [this, path](std::shared_ptr<const Predictor> predictor) {
-           predictor_ = std::move(predictor);
-           checkpointPath_ = path;
-           const QString device = QString::fromStdString(predictor_->deviceName());
-           status_->setDevice(tr("Model on %1").arg(device),
-                              tr("%1: %2 genes; predictions run on %3")
-                                  .arg(QFileInfo(path).fileName())
-                                  .arg(predictor_->checkpoint().genes.size())
-                                  .arg(device));
-           shownPrediction_.clear();
-           runs_.clear();
-           undo_->clear();
-           session_->setPredictor(predictor_);
-           predictPanel_->setPredictor(predictor_, QFileInfo(path).fileName());
-           updateCompatibility();
-           showEmbedding();
-           lastView_ = viewState();
-           statusBar()->showMessage(tr("Loaded checkpoint %1").arg(QFileInfo(path).fileName()), 5000);
-           emit checkpointLoaded(path);
-         });
+         [this, path](std::shared_ptr<const Predictor> predictor) { installPredictor(std::move(predictor), path); });
+}
+
+void MainWindow::importCheckpoint(const QString& path, const QString& vocabulary, const QString& mask,
+                                  const QString& device) {
+  importVocab_ = vocabulary;
+  importMask_ = mask;
+  ImportRequest req;
+  req.checkpoint = QFileInfo(path).absoluteFilePath().toStdString();
+  req.vocab = vocabulary.toStdString();
+  req.mask = mask.toStdString();
+  const std::string onDevice = device.toStdString();
+  runJob(tr("Importing checkpoint %1").arg(QFileInfo(path).fileName()),
+         [req, onDevice](const Progress& progress, const CancelToken& cancel) {
+           progress.report(0.0, "Converting the authors' checkpoint");
+           ModelCheckpoint ck = importAuthorsCheckpoint(req);
+           cancel.throwIfCancelled();
+           return std::make_shared<const Predictor>(std::move(ck), req.checkpoint, onDevice);
+         },
+         [this, path](std::shared_ptr<const Predictor> predictor) { installPredictor(std::move(predictor), path); });
+}
+
+void MainWindow::installPredictor(std::shared_ptr<const Predictor> predictor, const QString& path) {
+  predictor_ = std::move(predictor);
+  checkpointPath_ = path;
+  const QString device = QString::fromStdString(predictor_->deviceName());
+  status_->setDevice(tr("Model on %1").arg(device),
+                     tr("%1: %2 genes; predictions run on %3")
+                         .arg(QFileInfo(path).fileName())
+                         .arg(predictor_->checkpoint().genes.size())
+                         .arg(device));
+  shownPrediction_.clear();
+  runs_.clear();
+  undo_->clear();
+  session_->setPredictor(predictor_);
+  compare_->setPredictor(predictor_);
+  closeCombinationScreen();
+  compareDock_->setMessage(tr("Predict a perturbation to compare it with the observed cells and the baselines."));
+  predictPanel_->setPredictor(predictor_, QFileInfo(path).fileName());
+  updateCompatibility();
+  showEmbedding();
+  lastView_ = viewState();
+  statusBar()->showMessage(tr("Loaded checkpoint %1").arg(QFileInfo(path).fileName()), 5000);
+  emit checkpointLoaded(path);
 }
 
 void MainWindow::updateCompatibility() {
@@ -308,7 +442,10 @@ void MainWindow::onPredictionReady(const QString& key) {
   if (!r->umap) tip << tr("Not placed in the embedding: the dataset has none (Compute UMAP first).");
   predictPanel_->addResult(key, text, tip.join("\n"));
   // The first result of a batch is shown at once; later ones wait for a click.
-  if (shownPrediction_.isEmpty() || !session_->find(shownPrediction_)) showPrediction(key);
+  if (shownPrediction_.isEmpty() || !session_->find(shownPrediction_) || key == pendingShow_) {
+    if (key == pendingShow_) pendingShow_.clear();
+    showPrediction(key);
+  }
 }
 
 void MainWindow::onBatchFinished(int results, bool completed) {
@@ -329,6 +466,8 @@ void MainWindow::showPrediction(const QString& key) {
     if (layers >= 0) colorBy_->setCurrentIndex(layers);
   }
   showEmbedding();
+  compareShown();
+  exportPredictionsAction_->setEnabled(true);
   commitView(tr("Show prediction %1").arg(key));
   emit predictionShown(key);
 }
@@ -355,6 +494,22 @@ void MainWindow::installDataset(OpenedDataset opened) {
   panel_->setDataset(current_.dataset);
   predictPanel_->setDataset(current_.dataset);
   session_->setDataset(current_.dataset);
+  compare_->setDataset(current_.dataset);
+  closeCombinationScreen();
+  compareDock_->setMessage(tr("Predict a perturbation to compare it with the observed cells and the baselines."));
+  colorGene_.clear();
+  {
+    QSignalBlocker block(geneBox_);
+    geneBox_->clear();
+  }
+  QStringList geneNames;
+  if (current_.dataset)
+    for (const auto& g : current_.dataset->geneNames()) geneNames << QString::fromStdString(g);
+  auto* completer = new QCompleter(geneNames, geneBox_);
+  completer->setCaseSensitivity(Qt::CaseInsensitive);
+  completer->setFilterMode(Qt::MatchContains);
+  delete geneBox_->completer();
+  geneBox_->setCompleter(completer);
   runs_.clear();
   undo_->clear();
   session_->setEmbedding(current_.embedding ? std::make_shared<const RowMatrixF>(*current_.embedding) : nullptr);
@@ -523,6 +678,7 @@ void MainWindow::applyColoring() {
   // Highlights (a condition, a prediction) are drawn above the other cells.
   view_->setColors(category, names, colors, legendTitle, layered);
   view_->setTitle(title);
+  if (!colorGene_.isEmpty()) colorByGene(colorGene_);  // the points changed: colour them again
 }
 
 QString MainWindow::hoverText(int cell) const {
@@ -623,9 +779,36 @@ void MainWindow::start(const StartupPlan& plan) {
     s.perturbations = plan.predict;
     batches->insert(batches->begin(), s);
   }
-  auto finish = [this, view = plan.view] {
-    if (view) applyViewState(*view);
-    if (!screenshotPath_.isEmpty()) QTimer::singleShot(500, this, &MainWindow::shootAndQuit);
+  auto finish = [this, plan] {
+    if (plan.view) applyViewState(*plan.view);
+    if (plan.compareTab >= 0) compareDock_->panel()->setCurrentIndex(plan.compareTab);
+    if (!plan.colorGene.isEmpty()) {
+      geneBox_->setText(plan.colorGene);
+      colorByGene(plan.colorGene);
+    }
+    if (!plan.screenGenes.isEmpty()) {
+      openCombinationScreen();
+      if (!screen_) return;
+      if (!screenshotPath_.isEmpty())
+        connect(screen_->jobs(), &JobRunner::busyChanged, this, [this](bool busy) {
+          if (!busy) QTimer::singleShot(800, this, &MainWindow::shootAndQuit);
+        });
+      screen_->startScreen(plan.screenGenes);
+      return;
+    }
+    if (screenshotPath_.isEmpty()) return;
+    // The picture waits for what is still being computed: the comparison, a gene's values.
+    auto shoot = [this] {
+      if (compare_->jobs()->isRunning() || viewJobs_->isRunning()) return false;
+      QTimer::singleShot(800, this, &MainWindow::shootAndQuit);
+      return true;
+    };
+    if (shoot()) return;
+    auto* poll = new QTimer(this);
+    connect(poll, &QTimer::timeout, this, [poll, shoot] {
+      if (shoot()) poll->deleteLater();
+    });
+    poll->start(200);
   };
   // Runs the batches one after another (the worker runs one at a time).
   auto next = std::make_shared<std::function<void()>>();
@@ -713,6 +896,7 @@ ViewState MainWindow::viewState() const {
   v.shownPrediction = shownPrediction_;
   v.highlightedCondition = selectedCondition_;
   v.colorBy = colorBy_->currentData().toString();
+  v.colorGene = colorGene_;
   return v;
 }
 
@@ -726,7 +910,13 @@ void MainWindow::applyViewState(const ViewState& v) {
     if (c >= 0) colorBy_->setCurrentIndex(c);
   }
   predictPanel_->selectResult(shownPrediction_);
+  colorGene_ = v.colorGene;
+  {
+    QSignalBlocker block(geneBox_);
+    geneBox_->setText(colorGene_);
+  }
   showEmbedding();
+  compareShown();
   lastView_ = viewState();
   applyingView_ = false;
 }
@@ -742,7 +932,9 @@ void MainWindow::commitView(const QString& what) {
 void MainWindow::shootAndQuit() {
   view_->renderNow();
   QApplication::processEvents();
-  const bool ok = grab().save(screenshotPath_);
+  // The combination screen is its own window: picture it when it is open.
+  QWidget* subject = screen_ && screen_->isVisible() ? static_cast<QWidget*>(screen_) : this;
+  const bool ok = subject->grab().save(screenshotPath_);
   std::fprintf(stderr, "%s %s (%zu cells drawn with %s, last frame %.0f ms)\n",
                ok ? "screenshot saved to" : "could not save screenshot", qPrintable(screenshotPath_),
                view_->data().size(), qPrintable(view_->backendDescription()), view_->lastFrameMs());
@@ -769,6 +961,214 @@ void MainWindow::dropEvent(QDropEvent* e) {
 void MainWindow::closeEvent(QCloseEvent* e) {
   jobs_->cancel();
   e->accept();
+}
+
+void MainWindow::compareShown() {
+  const PredictionRecord* r = session_->find(shownPrediction_);
+  if (!r) {
+    compare_->cancel();
+    compared_.clear();
+    return;
+  }
+  const QString what = shownPrediction_ + "/" + QString::number(compare_->seeds());
+  if (what == compared_) {
+    if (compare_->last() && compare_->last()->key == shownPrediction_ && compareDock_->shownKey() != shownPrediction_)
+      compareDock_->showComparison(*compare_->last());
+    return;
+  }
+  compared_ = what;
+  compareDock_->setBusy(shownPrediction_, 0.0, tr("starting"));
+  compare_->compare(*r);
+}
+
+void MainWindow::colorByGene(const QString& gene) {
+  ++geneTicket_;
+  if (gene.isEmpty()) {
+    const bool was = !colorGene_.isEmpty();
+    colorGene_.clear();
+    if (was) applyColoring();
+    return;
+  }
+  if (!current_.dataset || view_->data().size() == 0) return;
+  const auto found = current_.dataset->findGene(gene.toStdString());
+  if (!found) {
+    showError(tr("Unknown gene %1").arg(gene), tr("%1 has no gene named “%2”.").arg(datasetName(), gene),
+              tr("Pick a name from the completion list of the Gene box"));
+    return;
+  }
+  const std::string name = current_.dataset->geneNames()[static_cast<std::size_t>(*found)];
+  colorGene_ = QString::fromStdString(name);
+  if (geneBox_->text() != colorGene_) {
+    QSignalBlocker block(geneBox_);
+    geneBox_->setText(colorGene_);
+  }
+  // Values in the model's space when a model is loaded (predicted cells are in it), else as stored.
+  double total = 0;
+  bool log1p = false;
+  if (predictor_) {
+    total = predictor_->checkpoint().preprocessing.normalizeTotal;
+    log1p = predictor_->checkpoint().preprocessing.log1p;
+  }
+  const QString unit = total > 0 && log1p ? tr("log1p(counts per %1)").arg(total, 0, 'g', 6)
+                       : total > 0        ? tr("counts per %1").arg(total, 0, 'g', 6)
+                       : log1p            ? tr("log1p(X)")
+                                          : tr("X as stored");
+  std::shared_ptr<const Dataset> dataset = current_.dataset;
+  std::shared_ptr<const RowMatrixF> predicted;  // the shown prediction's cells, when drawn
+  std::int64_t predictedColumn = -1;
+  const PredictionRecord* shown = session_->find(shownPrediction_);
+  if (shown && view_->data().size() > static_cast<std::size_t>(dataset->nCells())) {
+    predicted = std::make_shared<const RowMatrixF>(shown->result.cells);
+    const auto& g = shown->result.genes;
+    const auto it = std::find(g.begin(), g.end(), name);
+    if (it != g.end()) predictedColumn = it - g.begin();
+  }
+  const quint64 ticket = geneTicket_;
+  QPointer<MainWindow> self(this);
+  viewJobs_->run(tr("Reading %1").arg(colorGene_), [=](const Progress& progress, const CancelToken& cancel) {
+    std::vector<std::int64_t> rows(static_cast<std::size_t>(dataset->nCells()));
+    std::iota(rows.begin(), rows.end(), std::int64_t{0});
+    progress.report(0.0, "reading " + name);
+    const RowMatrixF column = readExpression(*dataset, rows, expressionSpace(*dataset, {name}, total, log1p));
+    cancel.throwIfCancelled();
+    auto values = std::make_shared<std::vector<float>>(column.data(), column.data() + column.size());
+    if (predicted)
+      for (Eigen::Index i = 0; i < predicted->rows(); ++i)
+        values->push_back(predictedColumn >= 0 ? (*predicted)(i, predictedColumn) : std::nanf(""));
+    QMetaObject::invokeMethod(self, [self, ticket, values, unit, name] {
+      if (self && ticket == self->geneTicket_) self->applyGeneValues(QString::fromStdString(name), values, unit);
+    }, Qt::QueuedConnection);
+    return 0;
+  });
+}
+
+void MainWindow::applyGeneValues(const QString& gene, std::shared_ptr<const std::vector<float>> values,
+                                 const QString& unit) {
+  if (gene != colorGene_) return;
+  if (!view_->setValues(*values, tr("%1 expression").arg(gene), unit)) return;  // the points changed meanwhile
+  QString title = datasetName() + " — " + gene;
+  if (!shownPrediction_.isEmpty()) title += tr(" (with predicted %1)").arg(shownPrediction_);
+  view_->setTitle(title);
+}
+
+void MainWindow::exportPredictions() {
+  QString base = QString(shownPrediction_).replace('+', '_') + "_predicted";
+  QString selected;
+  QString path = QFileDialog::getSaveFileName(
+      this, tr("Export predictions"), base + ".h5ad",
+      tr("AnnData for scanpy (*.h5ad);;Cells as CSV (*.csv);;Per-gene summary CSV (*.csv)"), &selected);
+  if (path.isEmpty()) return;
+  const QString format = selected.contains("summary") ? "summary" : selected.contains("h5ad") ? "h5ad" : "csv";
+  if (QFileInfo(path).suffix().isEmpty()) path += format == "h5ad" ? ".h5ad" : ".csv";
+  QApplication::setOverrideCursor(Qt::WaitCursor);
+  const QString error = exportPredictionsTo(path, format);
+  QApplication::restoreOverrideCursor();
+  if (!error.isEmpty()) showError(tr("Could not export the predictions"), error, tr("Choose another folder or file name."));
+  else statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+QString MainWindow::exportPredictionsTo(const QString& path, const QString& format) {
+  const PredictionRecord* shown = session_->find(shownPrediction_);
+  if (!shown || !predictor_ || !current_.dataset) return tr("There is no prediction to export: predict a perturbation first.");
+  // One provenance per file: the predictions made with the shown one's options.
+  std::vector<const PredictionRecord*> records;
+  const PredictionSettings& s = shown->settings;
+  for (const QString& key : session_->keys()) {
+    const PredictionRecord* r = session_->find(key);
+    const PredictionSettings& o = r->settings;
+    if (o.context == s.context && o.cells == s.cells && o.solver == s.solver && o.timePoints == s.timePoints &&
+        o.seed == s.seed)
+      records.push_back(r);
+  }
+  const PredictionFileKind kind = format == "h5ad"      ? PredictionFileKind::H5ad
+                                  : format == "summary" ? PredictionFileKind::SummaryCsv
+                                                        : PredictionFileKind::CellsCsv;
+  try {
+    const PredictionExport e = exportOfRecords(*current_.dataset, *predictor_, records,
+                                               current_.embedding ? &*current_.embedding : nullptr);
+    writePredictionFile(path, kind, e);
+  } catch (const std::exception&) {
+    const ErrorText e = describeError(std::current_exception());
+    return e.message;
+  }
+  return {};
+}
+
+void MainWindow::openDemo() { openDemo(StartupPlan{}); }
+
+void MainWindow::openDemo(const StartupPlan& extra) {
+  const QString screenshot = extra.screenshot;
+  const auto data = install::findDemoDataset();
+  if (!data) {
+    screenshotPath_ = screenshot;
+    showError(tr("The demo dataset was not found"),
+              tr("No %1. %2").arg(install::kDemoDatasetFile,
+                                  QString::fromStdString(install::describeSearch(
+                                      install::dataDirCandidates(install::SearchContext::current())))),
+              tr("Build it with installer/dev.sh run (target 'datasets'), or reinstall the package"));
+    return;
+  }
+  StartupPlan plan = extra;
+  plan.dataset = QString::fromStdString(data->string());
+  if (const auto ckpt = install::findDemoCheckpoint()) {
+    plan.checkpoint = QString::fromStdString(ckpt->string());
+    // Show one of the model's held-out pairs at once: a prediction it never saw in training.
+    try {
+      // Preferably a pair whose two singles were trained on (the authors' "additive" case).
+      const ModelCheckpoint ck = readModelCheckpoint(ckpt->string());
+      const auto& trained = ck.training.trainConditions;
+      auto seen = [&](const QString& g) { return std::find(trained.begin(), trained.end(), g.toStdString()) != trained.end(); };
+      QString fallback;
+      for (const auto& t : ck.training.testConditions) {
+        const QString key = QString::fromStdString(t);
+        if (!key.contains('+') || key.contains('@')) continue;
+        if (fallback.isEmpty()) fallback = key;
+        if (seen(key.section('+', 0, 0)) && seen(key.section('+', 1, 1))) {
+          fallback = key;
+          break;
+        }
+      }
+      if (plan.predict.isEmpty() && !fallback.isEmpty()) plan.predict = {fallback};
+    } catch (const std::exception&) {
+      // The load itself reports what is wrong with the checkpoint.
+    }
+  }
+  start(plan);
+}
+
+void MainWindow::openCombinationScreen() {
+  if (!predictor_ || !current_.dataset) {
+    showError(tr("No model or dataset"), tr("A combination screen needs a dataset with control cells and a loaded model."),
+              tr("Open a dataset and a checkpoint first (Help ▸ Open demo loads both)"));
+    return;
+  }
+  if (!screen_) {
+    screen_ = new CombinationScreenDialog(current_.dataset, predictor_, this);
+    connect(screen_, &CombinationScreenDialog::pairRequested, this, [this](const QString& key) {
+      if (session_->find(key)) return showPrediction(key);
+      // The pair as the screen predicted it: its context, cells, time points and seed.
+      PredictionSettings s = predictPanel_->settings();
+      s.perturbations = QStringList{key};
+      s.context = screen_->contextBox()->currentData().toString();
+      s.cells = screen_->cellsBox()->value();
+      s.timePoints = screen_->timePointsBox()->value();
+      s.seed = static_cast<quint64>(screen_->seedBox()->value());
+      pendingShow_ = key;
+      predictPanel_->setRunning(true);
+      runs_.push_back(s);
+      session_->run(s);
+    });
+  }
+  screen_->show();
+  screen_->raise();
+  screen_->activateWindow();
+}
+
+void MainWindow::closeCombinationScreen() {
+  if (!screen_) return;
+  screen_->close();
+  screen_->deleteLater();
+  screen_ = nullptr;
 }
 
 }  // namespace scdfm::ui

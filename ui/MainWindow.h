@@ -16,6 +16,8 @@
 
 class QAction;
 class QComboBox;
+class QLabel;
+class QLineEdit;
 class QMenu;
 class QPushButton;
 class QUndoStack;
@@ -26,6 +28,9 @@ class Predictor;
 
 namespace scdfm::ui {
 
+class CombinationScreenDialog;
+class ComparisonDock;
+class ComparisonSession;
 class DatasetPanel;
 class JobRunner;
 class PredictionPanel;
@@ -46,6 +51,10 @@ class MainWindow : public QMainWindow {
   // `device` ("auto", "cpu", "cuda:N"); the status bar then names the device
   // it runs on, and the prediction panel says how the model fits the dataset.
   void openCheckpoint(const QString& path, const QString& device = "auto");
+  // An authors' PyTorch checkpoint through core's importer (with their
+  // vocabulary JSON and graph mask, "" = none), then as openCheckpoint.
+  void importCheckpoint(const QString& path, const QString& vocabulary, const QString& mask,
+                        const QString& device = "auto");
   // What the app does on start (command line): open a dataset, then a
   // checkpoint, then predict the listed perturbations; with `screenshot`, save
   // a picture of the window once all that is shown and quit (exit code 1 on
@@ -56,6 +65,9 @@ class MainWindow : public QMainWindow {
     int cells = 0;        // > 0: generated cells per perturbation of `predict`
     std::vector<PredictionSettings> batches;  // run in order after `predict` (sessions)
     std::optional<ViewState> view;            // applied once everything ran (sessions)
+    int compareTab = -1;                      // ComparisonPanel::Tab to show (screenshots)
+    QString colorGene;                        // colour the cells by this gene
+    QStringList screenGenes;                  // run a combination screen of these genes
   };
   void start(const StartupPlan& plan);
   // Sessions (File ▸ Save/Open session): see SessionState.h.
@@ -81,6 +93,23 @@ class MainWindow : public QMainWindow {
   PredictionPanel* predictionPanel() const { return predictPanel_; }
   PredictionSession* predictions() const { return session_; }
   QString shownPrediction() const { return shownPrediction_; }
+  ComparisonSession* comparisons() const { return compare_; }
+  ComparisonDock* comparisonDock() const { return compareDock_; }
+  JobRunner* viewJobs() const { return viewJobs_; }
+  QLineEdit* geneBox() const { return geneBox_; }
+  CombinationScreenDialog* combinationScreen() const { return screen_; }
+  // Colours the cells by one gene's expression ("" = back to the colour-by choice).
+  void colorByGene(const QString& gene);
+  QString coloredGene() const { return colorGene_; }
+  // Writes the shown prediction and those made with the same options
+  // (File ▸ Export predictions). "" on success, else the error.
+  QString exportPredictionsTo(const QString& path, const QString& format);
+  // Opens the bundled demo dataset and model and predicts one of the model's
+  // held-out pairs (Help ▸ Open demo, first launch). `extra` adds to that plan
+  // (screenshot, tab, gene, screen; its predict list replaces the default pair).
+  void openDemo();
+  void openDemo(const StartupPlan& extra);
+  void openCombinationScreen();
   // Shows a finished prediction in the view (its layers: control, observed, predicted).
   void showPrediction(const QString& key);
 
@@ -101,7 +130,11 @@ class MainWindow : public QMainWindow {
   void chooseCheckpointToOpen();
   void rebuildRecentMenu();
   void exportFigure();
+  void exportPredictions();
   void showAbout();
+  void compareShown();
+  void closeCombinationScreen();
+  void applyGeneValues(const QString& gene, std::shared_ptr<const std::vector<float>> values, const QString& unit);
   void showError(const QString& title, const QString& message, const QString& hint);
   void installDataset(OpenedDataset opened);
   void showEmbedding();
@@ -143,9 +176,22 @@ class MainWindow : public QMainWindow {
   void chooseSessionToSave();
   QUndoStack* undo_ = nullptr;
   ViewState lastView_;
+  void installPredictor(std::shared_ptr<const Predictor> predictor, const QString& path);
+  QString importVocab_, importMask_;  // of the imported checkpoint (device changes re-import)
   bool applyingView_ = false;
   std::vector<PredictionSettings> runs_;  // prediction batches of this dataset + model (sessions)
   QString screenshotPath_;
+  ComparisonSession* compare_ = nullptr;
+  ComparisonDock* compareDock_ = nullptr;
+  JobRunner* viewJobs_ = nullptr;  // gene colouring: never cancels a prediction
+  QLineEdit* geneBox_ = nullptr;
+  QLabel* selectionLabel_ = nullptr;
+  QAction* exportPredictionsAction_ = nullptr;
+  CombinationScreenDialog* screen_ = nullptr;
+  QString colorGene_;
+  quint64 geneTicket_ = 0;  // the latest gene-colouring request (older results are dropped)
+  QString compared_;        // "key/seeds" of the comparison asked for last
+  QString pendingShow_;     // a pair asked for by the combination screen: show it when it arrives
 };
 
 }  // namespace scdfm::ui

@@ -1,8 +1,9 @@
 // scdfm-studio: the desktop application. Thin: all behaviour lives in ui/.
-//   scdfm-studio [FILE.h5ad] [--checkpoint MODEL] [--predict A+B]... [--cells N] [--screenshot OUT.png]
+//   scdfm-studio [FILE.h5ad] [--checkpoint MODEL] [--predict A+B]... [--cells N] [--screenshot OUT.png] [--demo]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QSettings>
 
 #include "core/util/BuildInfo.h"
 #include "ui/MainWindow.h"
@@ -25,7 +26,13 @@ int main(int argc, char** argv) {
   QCommandLineOption screenshot("screenshot",
                                 "Save a screenshot of the window once everything asked for is shown, then quit.",
                                 "OUT.png");
-  parser.addOptions({checkpoint, predict, cells, screenshot});
+  QCommandLineOption demo("demo", "Open the bundled demo dataset and model and predict one held-out pair "
+                                  "(also done on the very first launch without arguments).");
+  QCommandLineOption tab("tab", "Compare tab to show: distributions, delta, de, metrics, attention or graph.", "NAME");
+  QCommandLineOption gene("gene", "Colour the cells by this gene's expression.", "GENE");
+  QCommandLineOption screen("screen", "Run a combination screen of these genes (comma-separated) once loaded.",
+                            "A,B,C");
+  parser.addOptions({checkpoint, predict, cells, screenshot, demo, tab, gene, screen});
   parser.process(app);
 
   scdfm::ui::MainWindow window;
@@ -37,6 +44,18 @@ int main(int argc, char** argv) {
   plan.predict = parser.values(predict);
   plan.cells = parser.value(cells).toInt();
   plan.screenshot = parser.value(screenshot);
-  window.start(plan);
+  const QStringList tabs{"distributions", "delta", "de", "metrics", "attention", "graph"};
+  plan.compareTab = static_cast<int>(tabs.indexOf(parser.value(tab).toLower()));
+  plan.colorGene = parser.value(gene);
+  if (parser.isSet(screen)) plan.screenGenes = parser.value(screen).split(',', Qt::SkipEmptyParts);
+  // A new user sees the demo at once; later launches start empty (Help ▸ Open demo).
+  QSettings settings;
+  const bool firstLaunch = !settings.value("demoShownOnce").toBool();
+  if (parser.isSet(demo) || (firstLaunch && files.isEmpty() && plan.checkpoint.isEmpty())) {
+    settings.setValue("demoShownOnce", true);
+    window.openDemo(plan);
+  } else {
+    window.start(plan);
+  }
   return app.exec();
 }

@@ -12,13 +12,13 @@
 #include <vector>
 
 #include "core/data/PerturbationCatalog.h"
+#include "core/eval/MethodComparison.h"  // kModelMethod
 #include "core/eval/Metrics.h"
 #include "core/eval/ReferenceBaselines.h"
 #include "core/flow/Predictor.h"
 
 namespace scdfm {
 
-inline constexpr const char* kModelMethod = "scDFM";
 
 struct EvaluationRequest {
   std::vector<std::string> conditions;  // observed conditions (keys or labels)

@@ -92,4 +92,22 @@ void writeCsvFile(const std::string& path, const std::function<void(CsvWriter& c
   });
 }
 
+void writeLabelledMatrixCsv(const std::string& path, const std::string& corner,
+                            const std::vector<std::string>& rowNames, const std::vector<std::string>& colNames,
+                            const std::vector<double>& values) {
+  if (values.size() != rowNames.size() * colNames.size())
+    throw InputError(path, "", std::to_string(values.size()) + " values for " + std::to_string(rowNames.size()) +
+                                   " rows × " + std::to_string(colNames.size()) + " columns");
+  writeCsvFile(path, [&](CsvWriter& csv) {
+    csv.field(corner);
+    for (const auto& c : colNames) csv.field(c);
+    csv.endRow();
+    for (std::size_t r = 0; r < rowNames.size(); ++r) {
+      csv.field(rowNames[r]);
+      for (std::size_t c = 0; c < colNames.size(); ++c) csv.number(values[r * colNames.size() + c]);
+      csv.endRow();
+    }
+  });
+}
+
 }  // namespace scdfm

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace scdfm {
 
@@ -35,5 +36,13 @@ std::string csvField(std::string_view text);
 // writable, disk full) are InputErrors naming `path` and saying what to do;
 // nothing is left at `path` (nor a temporary) when they happen.
 void writeCsvFile(const std::string& path, const std::function<void(CsvWriter& csv)>& write);
+
+// A labelled matrix, as spreadsheets and pandas.read_csv(index_col=0) read it:
+// corner,col1,col2,...  then  rowName,v,v,...  per row; values row-major
+// (rows × cols), NaN as an empty field. InputError naming the file when the
+// sizes disagree or it cannot be written.
+void writeLabelledMatrixCsv(const std::string& path, const std::string& corner,
+                            const std::vector<std::string>& rowNames, const std::vector<std::string>& colNames,
+                            const std::vector<double>& values);
 
 }  // namespace scdfm

@@ -14,16 +14,16 @@
 using namespace scdfm::ui;
 
 namespace {
-const double nan = std::nan("");
+const double kNaN = std::nan("");
 }
 
 TEST(CombinationHeatmap, CellsClicksAndCsv) {
   const std::vector<std::string> genes{"KLF1", "MAP2K6", "CEBPA", "SPI1"};
-  Eigen::MatrixXd pred(4, 4), obs = Eigen::MatrixXd::Constant(4, 4, nan);
-  pred << nan, 0.8, -0.3, 0.1,  //
-      0.8, nan, 0.2, nan,       //
-      -0.3, 0.2, nan, -1.2,     //
-      0.1, nan, -1.2, nan;
+  Eigen::MatrixXd pred(4, 4), obs = Eigen::MatrixXd::Constant(4, 4, kNaN);
+  pred << kNaN, 0.8, -0.3, 0.1,  //
+      0.8, kNaN, 0.2, kNaN,       //
+      -0.3, 0.2, kNaN, -1.2,     //
+      0.1, kNaN, -1.2, kNaN;
   obs(0, 1) = obs(1, 0) = 0.6;
   CombinationHeatmap view;
   view.resize(700, 600);

@@ -20,7 +20,7 @@
 #include <filesystem>
 
 #include "TestSupport.h"
-#include "TinyModel.h"
+#include "WorkflowFixture.h"
 #include "core/data/Dataset.h"
 #include "core/flow/Trainer.h"
 #include "core/io/ModelCheckpoint.h"
@@ -36,35 +36,9 @@ using scdfm::ui::MainWindow;
 
 namespace {
 
-std::string tinyData() { return test::dataDir() + "/tiny.h5ad"; }
-
-// A tiny model trained for a few steps, and tiny.h5ad with an X_umap (scdfm embed).
-struct Fixture {
-  std::string data, checkpoint;
-  std::vector<std::string> trainConditions, genes, drugs;
-};
-
-const Fixture& fixture() {
-  static Fixture f = [] {
-    Fixture out;
-    const auto dir = test::scratchDir("prediction_workflow_fixture");
-    out.data = dir + "/tiny_umap.h5ad";
-    auto r = test::runCommand(test::binDir() + "/scdfm --threads 1 embed " + tinyData() + " --out " + out.data +
-                              " --quiet");
-    EXPECT_EQ(r.exitCode, 0) << r.output;
-    TrainerOptions o = test::tinyModelOptions(dir + "/model", 3);
-    o.genesPerStep = 40;
-    Dataset ds(tinyData());
-    auto result = trainModel(ds, o);
-    out.checkpoint = result.checkpointPath;
-    auto c = readModelCheckpoint(out.checkpoint);
-    out.trainConditions = c.training.trainConditions;
-    out.genes = c.genes;
-    out.drugs = c.drugs;
-    return out;
-  }();
-  return f;
-}
+using test::tinyData;
+using test::Fixture;
+using test::fixture;
 
 class PredictionWorkflowTest : public ::testing::Test {
  protected:

@@ -6,7 +6,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include "core/io/CsvTable.h"
+#include "core/io/CsvWriter.h"
 #include "ui/analysis/MetricsTableModel.h"
 #include "ui/analysis/PlotExport.h"
 

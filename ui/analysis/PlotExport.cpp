@@ -8,7 +8,7 @@
 #include <cmath>
 #include <qcustomplot.h>
 
-#include "core/io/CsvTable.h"
+#include "core/io/CsvWriter.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 

@@ -6,19 +6,19 @@
 #include <sstream>
 
 #include "TestSupport.h"
-#include "core/io/CsvTable.h"
+#include "core/io/CsvWriter.h"
 #include "core/util/Error.h"
 
 using namespace scdfm;
 
-TEST(CsvTable, QuotesOnlyWhenNeeded) {
+TEST(CsvLabelledMatrix, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(csvField("KLF1"), "KLF1");
   EXPECT_EQ(csvField("a,b"), "\"a,b\"");
   EXPECT_EQ(csvField("say \"hi\""), "\"say \"\"hi\"\"\"");
   EXPECT_EQ(csvField("two\nlines"), "\"two\nlines\"");
 }
 
-TEST(CsvTable, LabelledMatrixReadsBackInPandas) {
+TEST(CsvLabelledMatrix, LabelledMatrixReadsBackInPandas) {
   const std::string dir = test::scratchDir("csv_table");
   const std::string path = dir + "/m.csv";
   writeLabelledMatrixCsv(path, "query \\ key", {"KLF1", "GATA1,x"}, {"A", "B", "C"},
@@ -35,7 +35,7 @@ TEST(CsvTable, LabelledMatrixReadsBackInPandas) {
   EXPECT_NE(r.output.find("['KLF1', 'GATA1,x'] ['A', 'B', 'C'] 1 3.0"), std::string::npos) << r.output;
 }
 
-TEST(CsvTable, ErrorsNameTheFile) {
+TEST(CsvLabelledMatrix, ErrorsNameTheFile) {
   try {
     writeLabelledMatrixCsv("/nonexistent-dir/x.csv", "", {"a"}, {"b"}, {1.0});
     FAIL();
