@@ -17,17 +17,15 @@ trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 shot() {
   local name=$1; shift
   echo "== $name: $*"
-  xvfb-run -a -s "-screen 0 1920x1200x24" "$APP" --demo "$@" --screenshot "$OUT/$name.png"
+  xvfb-run -a -s "-screen 0 1920x1200x24" "$APP" --demo --cells "${SCDFM_SCREENSHOT_CELLS:-64}" "$@" \
+    --screenshot "$OUT/$name.png"
 }
 # The held-out pair the tutorial uses (both singles seen in training, the pair never).
-PAIR=${SCDFM_SCREENSHOT_PAIR:-}
+PAIR=${SCDFM_SCREENSHOT_PAIR:-G0121+G0908}
 pair_args=()
 [[ -n $PAIR ]] && pair_args=(--predict "$PAIR")
 shot 01-prediction-umap "${pair_args[@]}" --tab distributions
-shot 02-delta-scatter "${pair_args[@]}" --tab delta
 shot 03-metrics-vs-baselines "${pair_args[@]}" --tab metrics
 shot 04-attention "${pair_args[@]}" --tab attention
-shot 05-gene-graph "${pair_args[@]}" --tab graph
-shot 06-colour-by-gene "${pair_args[@]}" --tab de --gene "${SCDFM_SCREENSHOT_GENE:-G0019}"
-shot 07-combination-screen "${pair_args[@]}" --screen "${SCDFM_SCREENSHOT_SCREEN:-G0019,G0093,G0434,G0542,G0902}"
+SCDFM_SCREENSHOT_CELLS=${SCDFM_SCREENSHOT_CELLS:-32} shot 07-combination-screen "${pair_args[@]}" --screen "${SCDFM_SCREENSHOT_SCREEN:-G0019,G0093,G0434,G0542,G0902}"
 echo "screenshots in $OUT/"

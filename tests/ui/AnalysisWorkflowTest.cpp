@@ -34,25 +34,8 @@ using scdfm::ui::MainWindow;
 
 namespace {
 
-class AnalysisWorkflowTest : public ::testing::Test {
+class AnalysisWorkflowTest : public test::WorkflowTest {
  protected:
-  void SetUp() override {
-    if (!std::filesystem::exists(test::tinyData())) GTEST_SKIP() << "no tiny.h5ad (build the 'datasets' target)";
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
-                       QString::fromStdString(test::scratchDir("AnalysisWorkflowSettings")));
-    f_ = &test::fixture();
-    ASSERT_FALSE(f_->checkpoint.empty());
-  }
-  void open(MainWindow& w) {
-    w.show();
-    QSignalSpy shown(&w, &MainWindow::datasetShown);
-    w.openDataset(QString::fromStdString(f_->data));
-    ASSERT_TRUE(shown.wait(60000));
-    QSignalSpy loaded(&w, &MainWindow::checkpointLoaded);
-    w.openCheckpoint(QString::fromStdString(f_->checkpoint), "cpu");
-    ASSERT_TRUE(loaded.wait(60000));
-  }
   // Predicts `key` with few cells and waits until its comparison is shown.
   void predictAndCompare(MainWindow& w, const QString& key) {
     auto* panel = w.predictionPanel();
@@ -68,7 +51,6 @@ class AnalysisWorkflowTest : public ::testing::Test {
     QApplication::processEvents();
     ASSERT_EQ(w.comparisonDock()->shownKey(), key);
   }
-  const test::Fixture* f_ = nullptr;
 };
 
 }  // namespace

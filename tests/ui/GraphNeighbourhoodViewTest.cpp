@@ -2,6 +2,8 @@
 // neighbourhood's correlations; genes outside the graph are named.
 #include <gtest/gtest.h>
 
+#include <QApplication>
+
 #include <qcustomplot.h>
 
 #include "AnalysisTestData.h"
@@ -40,6 +42,8 @@ TEST(GraphNeighbourhoodView, NodesAndEdgesFollowTheNeighbourhood) {
   EXPECT_TRUE(view.notice().contains("XYZ")) << view.notice().toStdString();
   EXPECT_TRUE(view.title().contains("150 control cells (K562)"));
   EXPECT_TRUE(view.plot()->legend->visible());
+  view.show();  // laid out: the axes map coordinates to distinct pixels
+  QApplication::processEvents();
   view.plot()->replot();
   const auto& node = view.nodes()[2];
   const QPoint px(static_cast<int>(view.plot()->xAxis->coordToPixel(node.position.x())),

@@ -40,27 +40,7 @@ using test::tinyData;
 using test::Fixture;
 using test::fixture;
 
-class PredictionWorkflowTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!std::filesystem::exists(tinyData())) GTEST_SKIP() << "no " << tinyData() << " (build the 'datasets' target)";
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
-                       QString::fromStdString(test::scratchDir("PredictionWorkflowSettings")));
-    f_ = &fixture();
-    ASSERT_FALSE(f_->checkpoint.empty());
-  }
-  // Opens the data and the model in a fresh window.
-  void open(MainWindow& w) {
-    w.show();
-    QSignalSpy shown(&w, &MainWindow::datasetShown);
-    w.openDataset(QString::fromStdString(f_->data));
-    ASSERT_TRUE(shown.wait(60000));
-    QSignalSpy loaded(&w, &MainWindow::checkpointLoaded);
-    w.openCheckpoint(QString::fromStdString(f_->checkpoint), "cpu");
-    ASSERT_TRUE(loaded.wait(60000));
-  }
-  const Fixture* f_ = nullptr;
+class PredictionWorkflowTest : public test::WorkflowTest {
 };
 
 // A single train condition and a pair of two model genes (an unseen combination).

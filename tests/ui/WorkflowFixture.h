@@ -4,6 +4,9 @@
 // per test process.
 #include <gtest/gtest.h>
 
+#include <QSettings>
+#include <QSignalSpy>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,6 +15,7 @@
 #include "core/data/Dataset.h"
 #include "core/flow/Trainer.h"
 #include "core/io/ModelCheckpoint.h"
+#include "ui/MainWindow.h"
 
 namespace scdfm::test {
 
@@ -43,5 +47,30 @@ inline const Fixture& fixture() {
   }();
   return f;
 }
+
+// The base of the workflow test suites: scratch settings (no recent files of
+// the user's own), the shared fixture, and open() to load it in a window.
+class WorkflowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(tinyData())) GTEST_SKIP() << "no " << tinyData() << " (build the 'datasets' target)";
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                       QString::fromStdString(scratchDir(std::string(::testing::UnitTest::GetInstance()->current_test_suite()->name()) + "Settings")));
+    f_ = &fixture();
+    ASSERT_FALSE(f_->checkpoint.empty());
+  }
+  // Opens the data and the model in a fresh window.
+  void open(ui::MainWindow& w) {
+    w.show();
+    QSignalSpy shown(&w, &ui::MainWindow::datasetShown);
+    w.openDataset(QString::fromStdString(f_->data));
+    ASSERT_TRUE(shown.wait(60000));
+    QSignalSpy loaded(&w, &ui::MainWindow::checkpointLoaded);
+    w.openCheckpoint(QString::fromStdString(f_->checkpoint), "cpu");
+    ASSERT_TRUE(loaded.wait(60000));
+  }
+  const Fixture* f_ = nullptr;
+};
 
 }  // namespace scdfm::test

@@ -170,12 +170,18 @@ void GraphNeighbourhoodView::draw(const QString& title) {
 }
 
 int GraphNeighbourhoodView::nodeAt(const QPoint& pos) const {
+  // The nearest node within 10 pixels (labels and discs may overlap).
+  int best = -1;
+  double bestDistance = 100;
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
     const double dx = plot()->xAxis->coordToPixel(nodes_[i].position.x()) - pos.x();
     const double dy = plot()->yAxis->coordToPixel(nodes_[i].position.y()) - pos.y();
-    if (dx * dx + dy * dy <= 100) return i;
+    if (dx * dx + dy * dy <= bestDistance) {
+      bestDistance = dx * dx + dy * dy;
+      best = i;
+    }
   }
-  return -1;
+  return best;
 }
 
 QString GraphNeighbourhoodView::hoverText(const QPoint& pos) const {
