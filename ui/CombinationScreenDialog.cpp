@@ -138,6 +138,7 @@ CombinationScreenDialog::CombinationScreenDialog(std::shared_ptr<const Dataset> 
 
   heatmap_ = new CombinationHeatmap;
   heatmap_->setMinimumSize(420, 360);
+  resize(980, 940);  // room for 30 gene labels, the colour bar and the title
   auto* legend = new QLabel(
       tr("Score of a pair A+B (Norman et al. 2019, as GEARS): the pair's predicted mean expression change Δ_AB "
          "(against the context's control cells, over the model's genes without A and B) is fitted as "

@@ -781,7 +781,11 @@ void MainWindow::start(const StartupPlan& plan) {
   }
   auto finish = [this, plan] {
     if (plan.view) applyViewState(*plan.view);
-    if (plan.compareTab >= 0) compareDock_->panel()->setCurrentIndex(plan.compareTab);
+    if (plan.compareTab >= 0) {
+      compareDock_->panel()->setCurrentIndex(plan.compareTab);
+      // The plots need room: give the Compare dock half of the window.
+      if (auto* dock = findChild<QDockWidget*>("CompareDock")) resizeDocks({dock}, {height() / 2}, Qt::Vertical);
+    }
     if (!plan.colorGene.isEmpty()) {
       geneBox_->setText(plan.colorGene);
       colorByGene(plan.colorGene);
