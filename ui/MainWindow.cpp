@@ -498,6 +498,8 @@ void MainWindow::installDataset(OpenedDataset opened) {
   closeCombinationScreen();
   compareDock_->setMessage(tr("Predict a perturbation to compare it with the observed cells and the baselines."));
   colorGene_.clear();
+  geneCache_.reset();  // keyed by the dataset's address, which a new dataset may reuse
+  geneCacheKey_.clear();
   {
     QSignalBlocker block(geneBox_);
     geneBox_->clear();
@@ -781,11 +783,7 @@ void MainWindow::start(const StartupPlan& plan) {
   }
   auto finish = [this, plan] {
     if (plan.view) applyViewState(*plan.view);
-    if (plan.compareTab >= 0) {
-      compareDock_->panel()->setCurrentIndex(plan.compareTab);
-      // The plots need room: give the Compare dock half of the window.
-      if (auto* dock = findChild<QDockWidget*>("CompareDock")) resizeDocks({dock}, {height() / 2}, Qt::Vertical);
-    }
+    if (plan.compareTab >= 0) compareDock_->panel()->setCurrentIndex(plan.compareTab);
     if (!plan.colorGene.isEmpty()) {
       geneBox_->setText(plan.colorGene);
       colorByGene(plan.colorGene);
@@ -1028,19 +1026,34 @@ void MainWindow::colorByGene(const QString& gene) {
     if (it != g.end()) predictedColumn = it - g.begin();
   }
   const quint64 ticket = geneTicket_;
+  // The dataset's column is read once per gene, dataset and preprocessing: every
+  // recolouring (a highlight, another prediction shown) reuses it.
+  const QString cacheKey = QStringLiteral("%1|%2|%3|%4")
+                               .arg(colorGene_)
+                               .arg(reinterpret_cast<quintptr>(dataset.get()))
+                               .arg(total)
+                               .arg(log1p);
+  const auto cached = cacheKey == geneCacheKey_ ? geneCache_ : nullptr;
   QPointer<MainWindow> self(this);
   viewJobs_->run(tr("Reading %1").arg(colorGene_), [=](const Progress& progress, const CancelToken& cancel) {
-    std::vector<std::int64_t> rows(static_cast<std::size_t>(dataset->nCells()));
-    std::iota(rows.begin(), rows.end(), std::int64_t{0});
-    progress.report(0.0, "reading " + name);
-    const RowMatrixF column = readExpression(*dataset, rows, expressionSpace(*dataset, {name}, total, log1p));
+    auto column = cached;
+    if (!column) {
+      std::vector<std::int64_t> rows(static_cast<std::size_t>(dataset->nCells()));
+      std::iota(rows.begin(), rows.end(), std::int64_t{0});
+      progress.report(0.0, "reading " + name);
+      const RowMatrixF read = readExpression(*dataset, rows, expressionSpace(*dataset, {name}, total, log1p));
+      column = std::make_shared<const std::vector<float>>(read.data(), read.data() + read.size());
+    }
     cancel.throwIfCancelled();
-    auto values = std::make_shared<std::vector<float>>(column.data(), column.data() + column.size());
+    auto values = std::make_shared<std::vector<float>>(*column);
     if (predicted)
       for (Eigen::Index i = 0; i < predicted->rows(); ++i)
         values->push_back(predictedColumn >= 0 ? (*predicted)(i, predictedColumn) : std::nanf(""));
-    QMetaObject::invokeMethod(self, [self, ticket, values, unit, name] {
-      if (self && ticket == self->geneTicket_) self->applyGeneValues(QString::fromStdString(name), values, unit);
+    QMetaObject::invokeMethod(self, [self, ticket, values, unit, name, cacheKey, column] {
+      if (!self) return;
+      self->geneCacheKey_ = cacheKey;
+      self->geneCache_ = column;
+      if (ticket == self->geneTicket_) self->applyGeneValues(QString::fromStdString(name), values, unit);
     }, Qt::QueuedConnection);
     return 0;
   });

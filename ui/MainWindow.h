@@ -190,6 +190,8 @@ class MainWindow : public QMainWindow {
   CombinationScreenDialog* screen_ = nullptr;
   QString colorGene_;
   quint64 geneTicket_ = 0;  // the latest gene-colouring request (older results are dropped)
+  QString geneCacheKey_;    // gene|dataset|preprocessing of geneCache_
+  std::shared_ptr<const std::vector<float>> geneCache_;  // that gene's values for the dataset's cells
   QString compared_;        // "key/seeds" of the comparison asked for last
   QString pendingShow_;     // a pair asked for by the combination screen: show it when it arrives
 };
