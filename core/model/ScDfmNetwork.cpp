@@ -2,6 +2,7 @@
 
 #include "core/model/ScDfmModel.h"
 #include "core/util/Error.h"
+#include "core/util/Allocator.h"
 #include "core/util/Threads.h"
 
 namespace scdfm {
@@ -15,6 +16,7 @@ ScDfmNetwork::ScDfmNetwork() : impl_(std::make_unique<Impl>()) {}
 ScDfmNetwork::~ScDfmNetwork() = default;
 
 void applyTorchThreads() {
+  keepFreedMemoryForReuse();
   const int n = threadCount();
   if (torch::get_num_threads() != n) torch::set_num_threads(n);
   applyBlasThreads(n);
