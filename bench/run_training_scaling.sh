@@ -7,7 +7,7 @@
 set -e
 BUILD=${1:-build}
 DATA=${2:-$BUILD/data/demo.h5ad}
-STEPS=${3:-12}
-GLOBAL=${4:-8}
+STEPS=${3:-8}
+GLOBAL=${4:-4}
 echo "== bench_training_scaling ($DATA)"
-"$BUILD/bench/bench_training_scaling" "$DATA" --steps "$STEPS" --global-batch "$GLOBAL"
+"$BUILD/bench/bench_training_scaling" "$DATA" --steps "$STEPS" --global-batch "$GLOBAL" --genes-per-step 200

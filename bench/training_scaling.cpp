@@ -6,7 +6,7 @@
 // configuration, so only the time differs.
 //
 // Usage: bench_training_scaling DATA.h5ad [--steps 12] [--global-batch 8] [--batch 48]
-//        [--d-model 64] [--genes-per-step 1000]
+//        [--d-model 64] [--genes-per-step 1000] [--hvg 200]
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,7 +30,7 @@ namespace {
 
 struct Setup {
   std::string data;
-  std::int64_t steps = 12, globalBatch = 8, batch = 48, dModel = 64, genesPerStep = 1000;
+  std::int64_t steps = 12, globalBatch = 8, batch = 48, dModel = 64, genesPerStep = 1000, hvg = 200;
   static constexpr std::int64_t kWarmup = 2;  // steps left out of the timing
 };
 
@@ -53,7 +53,7 @@ int runRank(const Setup& s, int world, int rank, int threads, const std::string&
   o.batchSize = s.batch;
   o.globalBatch = s.globalBatch;
   o.genesPerStep = s.genesPerStep;
-  o.nTopGenes = 0;
+  o.nTopGenes = s.hvg;
   o.normalizeTotal = 1e4;
   o.log1p = true;
   o.device = "cpu";
@@ -104,7 +104,7 @@ double runJob(const Setup& s, int world, int threads) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: bench_training_scaling DATA.h5ad [--steps N] [--global-batch G] [--batch B] [--d-model D] "
-                 "[--genes-per-step T]\n";
+                 "[--genes-per-step T] [--hvg H]\n";
     return 2;
   }
   Setup s;
@@ -118,10 +118,12 @@ int main(int argc, char** argv) {
     else if (k == "--batch") s.batch = v;
     else if (k == "--d-model") s.dModel = v;
     else if (k == "--genes-per-step") s.genesPerStep = v;
+    else if (k == "--hvg") s.hvg = v;
   }
   const double cellsTimed = static_cast<double>((s.steps - Setup::kWarmup) * s.globalBatch * s.batch);
-  std::printf("data %s: d_model %lld, global batch %lld x %lld cells, %lld genes per step, %lld timed steps\n",
-              s.data.c_str(), static_cast<long long>(s.dModel), static_cast<long long>(s.globalBatch),
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured
+  std::printf("data %s (%lld HVGs): d_model %lld, global batch %lld x %lld cells, %lld genes per step, %lld timed steps\n",
+              s.data.c_str(), static_cast<long long>(s.hvg), static_cast<long long>(s.dModel), static_cast<long long>(s.globalBatch),
               static_cast<long long>(s.batch), static_cast<long long>(s.genesPerStep),
               static_cast<long long>(s.steps - Setup::kWarmup));
   std::printf("%-26s %10s %10s %10s %11s\n", "configuration", "seconds", "cells/s", "speed-up", "efficiency");
