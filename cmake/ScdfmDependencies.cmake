@@ -33,3 +33,27 @@ if(SCDFM_BUILD_GUI)
     CommonCore CommonDataModel RenderingCore RenderingOpenGL2 RenderingAnnotation
     InteractionStyle RenderingFreeType RenderingContextOpenGL2 IOImage)
 endif()
+
+# Multi-process training and inference use LibTorch's c10d (core/dist). Its Gloo
+# backend needs Gloo's headers (Debian: libgloo-dev; pip wheels of PyTorch ship
+# them beside torch's); NCCL is compiled in only when LibTorch was built with CUDA
+# and nccl.h is found. Without Gloo, world sizes above 1 are refused with a message.
+find_path(SCDFM_GLOO_INCLUDE_DIR gloo/context.h HINTS ${TORCH_INCLUDE_DIRS})
+add_library(scdfm_c10d_deps INTERFACE)
+if(SCDFM_GLOO_INCLUDE_DIR)
+  target_include_directories(scdfm_c10d_deps SYSTEM INTERFACE ${SCDFM_GLOO_INCLUDE_DIR})
+  target_compile_definitions(scdfm_c10d_deps INTERFACE USE_C10D_GLOO SCDFM_HAVE_GLOO=1)
+  message(STATUS "scDFM: multi-process engine with Gloo (${SCDFM_GLOO_INCLUDE_DIR})")
+else()
+  message(STATUS "scDFM: no Gloo headers (install libgloo-dev): multi-process runs disabled")
+endif()
+if(TORCH_CUDA_LIBRARIES)
+  find_path(SCDFM_NCCL_INCLUDE_DIR nccl.h HINTS ${TORCH_INCLUDE_DIRS} ${CUDAToolkit_INCLUDE_DIRS})
+  find_path(SCDFM_C10D_NCCL_DIR torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp HINTS ${TORCH_INCLUDE_DIRS})
+endif()
+if(TORCH_CUDA_LIBRARIES AND SCDFM_NCCL_INCLUDE_DIR AND SCDFM_C10D_NCCL_DIR)
+  target_include_directories(scdfm_c10d_deps SYSTEM INTERFACE ${SCDFM_NCCL_INCLUDE_DIR})
+  target_compile_definitions(scdfm_c10d_deps INTERFACE USE_C10D_NCCL SCDFM_HAVE_NCCL=1)
+  message(STATUS "scDFM: NCCL backend for CUDA devices")
+endif()
+add_library(scdfm::c10d ALIAS scdfm_c10d_deps)

@@ -7,7 +7,7 @@ PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
   # core
-  libtorch-dev libopenblas0-pthread libhdf5-dev hdf5-plugin-lzf liblzf1 libeigen3-dev
+  libtorch-dev libgloo-dev libopenblas0-pthread libhdf5-dev hdf5-plugin-lzf liblzf1 libeigen3-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libhnswlib-dev
   # GUI
   qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libqt6svg6-dev qt6-svg-dev

@@ -9,7 +9,7 @@
 namespace scdfm::cli {
 
 // Exit codes shared by every subcommand.
-enum ExitCode { kOk = 0, kInternalError = 1, kBadInput = 2, kCancelled = 3 };
+enum ExitCode { kOk = 0, kInternalError = 1, kBadInput = 2, kCancelled = 3, kDistributed = 4 };
 
 struct CommandSpec {
   std::string name;
@@ -19,6 +19,9 @@ struct CommandSpec {
 };
 
 std::vector<CommandSpec>& commandRegistry();
+
+// The arguments `scdfm` was started with (argv[1..]), for the launcher of local ranks.
+std::vector<std::string>& commandLine();
 
 struct CommandRegistration {
   explicit CommandRegistration(CommandSpec spec) { commandRegistry().push_back(std::move(spec)); }

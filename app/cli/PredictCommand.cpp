@@ -2,13 +2,16 @@
 //               [--cells 128] [--solver rk4] [--time-points 20] [--seed 0] [--device auto]
 //               --out PRED.h5ad [--csv PRED.csv] [--summary-csv SUMMARY.csv]
 //               [--with-controls] [--with-observed]
+//               [--processes N | --world-size N --rank R --rendezvous tcp://HOST:PORT]
 // Generates cells for each perturbation from control cells of one context,
 // with the authors' sampling (spec §4), through core's Predictor; the files
 // come from core's PredictionExport (the GUI's exports write the same).
 #include <iostream>
 
 #include "app/cli/Command.h"
+#include "app/cli/DistributedOptions.h"
 #include "core/data/Dataset.h"
+#include "core/flow/PredictionAcrossRanks.h"
 #include "core/flow/Predictor.h"
 #include "core/flow/PredictionExportBuilder.h"
 #include "core/io/H5adWriter.h"
@@ -23,14 +26,18 @@ struct PredictOptions {
   std::vector<std::string> perturbations, genes;
   PredictRequest request;
   bool withControls = false, withObserved = false, quiet = false;
+  DistributedArgs dist;
 };
 
 int runPredict(PredictOptions& o) {
+  if (auto rc = launchLocalRanks(o.dist, "Run the same command again")) return *rc;
   DatasetOptions dopt;
   if (!o.conditionCol.empty()) dopt.roles.condition = o.conditionCol;
   if (!o.cellTypeCol.empty()) dopt.roles.cellType = o.cellTypeCol;
   Dataset ds(o.data, dopt);
   Predictor predictor(o.checkpoint, o.device);
+  const auto group = joinGroup(o.dist, o.device);
+  if (group->rank() != 0) o.quiet = true;  // rank 0 gathers and writes
   o.request.perturbations = o.perturbations;
   o.request.genes = o.genes;
   o.request.method = parseOdeMethod(o.solver);
@@ -42,8 +49,8 @@ int runPredict(PredictOptions& o) {
       if (p.stage != last && p.steps > 0 && p.step == p.steps) std::cerr << "  " << p.stage << "\n";
       last = p.stage;
     });
-  auto results = predictor.predict(
-      ds, o.request,
+  auto results = predictAcrossRanks(
+      predictor, ds, o.request, group.get(),
       [&](const PredictedPerturbation& r) {
         if (o.quiet) return;
         std::cout << r.check.key << ": " << r.cells.rows() << " cells in " << r.seconds << " s"
@@ -51,6 +58,10 @@ int runPredict(PredictOptions& o) {
         for (const auto& n : r.check.notes) std::cout << "  note: " << n << "\n";
       },
       progress);
+  if (group->rank() != 0) {
+    group->finish();
+    return kOk;
+  }
   // The summary compares with the context's control and observed cells even
   // when the cell files leave them out.
   const bool summary = !o.summaryCsv.empty();
@@ -71,6 +82,7 @@ int runPredict(PredictOptions& o) {
       if (!f->empty()) std::cout << ", " << *f;
     std::cout << "\n";
   }
+  group->finish();
   return kOk;
 }
 
@@ -111,6 +123,7 @@ const CommandRegistration kRegistration{CommandSpec{
       sub.add_flag("--with-observed", o->withObserved,
                    "Also write the observed cells of each perturbation in the context (kind=observed)");
       sub.add_flag("--quiet,-q", o->quiet, "Print nothing on success");
+      addDistributedOptions(sub, o->dist);
       return [o] { return runPredict(*o); };
     },
     "Predict perturbed cells with an scDFM checkpoint"}};

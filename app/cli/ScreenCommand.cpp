@@ -1,6 +1,7 @@
 // scdfm screen DATA.h5ad --checkpoint C --genes A,B,C [--context T] [--cells 128]
 //              [--solver rk4] [--time-points 20] [--seed 0] [--fit least-squares|theil-sen]
 //              [--device auto] --out SCREEN.csv
+//              [--processes N | --world-size N --rank R --rendezvous tcp://HOST:PORT]
 // Combination screen: every single and pair of the genes predicted with core's
 // CombinationScreen, one CSV row per pair with its predicted genetic-interaction
 // scores beside the observed ones where the data has the pair and both singles.
@@ -8,6 +9,7 @@
 #include <iostream>
 
 #include "app/cli/Command.h"
+#include "app/cli/DistributedOptions.h"
 #include "core/data/Dataset.h"
 #include "core/flow/CombinationScreen.h"
 #include "core/util/Error.h"
@@ -20,14 +22,19 @@ struct ScreenOptions {
   std::string conditionCol, cellTypeCol;
   CombinationScreenRequest request;
   bool quiet = false;
+  DistributedArgs dist;
 };
 
 int runScreen(ScreenOptions& o) {
+  if (auto rc = launchLocalRanks(o.dist, "Run the same command again")) return *rc;
   DatasetOptions dopt;
   if (!o.conditionCol.empty()) dopt.roles.condition = o.conditionCol;
   if (!o.cellTypeCol.empty()) dopt.roles.cellType = o.cellTypeCol;
   Dataset ds(o.data, dopt);
   Predictor predictor(o.checkpoint, o.device);
+  const auto group = joinGroup(o.dist, o.device);
+  if (group->rank() != 0) o.quiet = true;  // every rank scores the screen; rank 0 writes it
+  o.request.group = group.get();
   o.request.method = parseOdeMethod(o.solver);
   o.request.gi.estimator = parseGiEstimator(o.fit);
   if (o.request.timePoints < 2) throw InputError("", "--time-points", "must be at least 2");
@@ -44,8 +51,9 @@ int runScreen(ScreenOptions& o) {
                 << std::noshowpos;
     std::cout << std::defaultfloat << "\n";
   });
-  writeCombinationScreenCsv(o.out, result);
+  if (group->rank() == 0) writeCombinationScreenCsv(o.out, result);
   if (!o.quiet) std::cout << "wrote " << o.out << " (" << result.pairs.size() << " pairs)\n";
+  group->finish();
   return kOk;
 }
 
@@ -77,6 +85,7 @@ const CommandRegistration kRegistration{CommandSpec{
       sub.add_option("--cell-type-col", o->cellTypeCol, "obs column with the cell type (default: detected)");
       sub.add_option("--out,-o", o->out, "Output CSV, one row per pair")->required();
       sub.add_flag("--quiet,-q", o->quiet, "Print nothing on success");
+      addDistributedOptions(sub, o->dist);
       sub.footer(
           "Scores (Norman et al. 2019 / GEARS): fit d_AB ~ c1 d_A + c2 d_B over genes (mean changes vs control);\n"
           "magnitude = sqrt(c1^2 + c2^2) (additive = sqrt(2)); score = log2(magnitude / sqrt(2)) (>0 synergy,\n"

@@ -1,13 +1,16 @@
 // scdfm train DATA.h5ad --out DIR [--config small.json | --d-model 32 --layers 2 --heads 4]
 //             [--split additive|none] [--test A+B,...] --steps N --seed S [--resume]
+//             [--global-batch G] [--processes N | --world-size N --rank R --rendezvous tcp://HOST:PORT]
 // Trains scDFM as the authors do (core/flow/Trainer.h) and writes
-// DIR/checkpoint.safetensors periodically (atomic) and at the end.
+// DIR/checkpoint.safetensors periodically (atomic) and at the end; with
+// several ranks, data-parallel (rank 0 writes the checkpoints).
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/Command.h"
+#include "app/cli/DistributedOptions.h"
 #include "app/cli/MetricTable.h"
 #include "core/data/Dataset.h"
 #include "core/flow/Trainer.h"
@@ -25,10 +28,13 @@ struct TrainArgs {
   TrainerOptions options;
   std::int64_t logEvery = 50;
   bool quiet = false, noDrugs = false;
+  DistributedArgs dist;
 };
 
 int runTrain(TrainArgs& a) {
   TrainerOptions& o = a.options;
+  if (auto rc = launchLocalRanks(a.dist, "Run the same command again with --resume to continue from the last checkpoint"))
+    return *rc;
   if (!a.config.empty()) {
     std::ifstream in(a.config);
     if (!in) throw InputError(a.config, "", "cannot open the model configuration", "Check the path");
@@ -62,6 +68,13 @@ int runTrain(TrainArgs& a) {
   if (!a.conditionCol.empty()) dopt.roles.condition = a.conditionCol;
   if (!a.cellTypeCol.empty()) dopt.roles.cellType = a.cellTypeCol;
   Dataset ds(a.data, dopt);
+  const auto group = joinGroup(a.dist, o.device);
+  o.group = group.get();
+  if (group->rank() != 0) a.quiet = true;  // rank 0 speaks for the job; every rank reports its errors
+  if (!a.quiet && group->distributed())
+    std::cout << "training on " << group->worldSize() << " ranks (" << group->backendName() << "), "
+              << o.globalBatch << " micro-batch" << (o.globalBatch == 1 ? "" : "es") << " of " << o.batchSize
+              << " cells per step" << std::endl;
   auto onStep = [&](const TrainStepInfo& s) {
     if (!a.quiet && s.validation && s.step != o.steps) {
       // A compact line per validation: the headline metrics of the model and the baselines.
@@ -86,7 +99,7 @@ int runTrain(TrainArgs& a) {
       std::cout << "held-out metrics (mean over conditions):\n";
       printMetricTable(std::cout, r.validation, {"scDFM", "additive", "linear", "no change"});
     }
-    std::cout << "wrote " << r.checkpointPath << "\n";
+    if (!r.checkpointPath.empty()) std::cout << "wrote " << r.checkpointPath << "\n";
   }
   return kOk;
 }
@@ -106,7 +119,11 @@ const CommandRegistration kRegistration{CommandSpec{
       sub.add_option("--heads", a->heads, "Attention heads (authors: 8)");
       sub.add_option("--dropout", a->dropout, "Dropout while training (authors: 0.1)");
       sub.add_option("--steps", o.steps, "Optimizer steps")->capture_default_str();
-      sub.add_option("--batch", o.batchSize, "Perturbed (= control) cells per step")->capture_default_str();
+      sub.add_option("--batch", o.batchSize, "Perturbed (= control) cells per micro-batch")->capture_default_str();
+      sub.add_option("--global-batch", o.globalBatch,
+                     "Micro-batches per step, each one perturbation's cells; the model depends on it, not on the "
+                     "number of processes")
+          ->capture_default_str();
       sub.add_option("--genes-per-step", o.genesPerStep, "Random gene subset per step")->capture_default_str();
       sub.add_option("--hvg", o.nTopGenes, "Highly variable genes (seurat; 0 = all genes)")->capture_default_str();
       sub.add_option("--topk", o.graphTopK, "Gene-graph neighbours per gene")->capture_default_str();
@@ -133,6 +150,7 @@ const CommandRegistration kRegistration{CommandSpec{
       sub.add_option("--cell-type-col", a->cellTypeCol, "obs column with the cell type (default: detected)");
       sub.add_option("--log-every", a->logEvery, "Print the loss every N steps")->capture_default_str();
       sub.add_flag("--quiet,-q", a->quiet, "Print nothing on success");
+      addDistributedOptions(sub, a->dist);
       return [a] { return runTrain(*a); };
     },
     "Train an scDFM model on a perturbation dataset"}};

@@ -7,6 +7,7 @@
 
 #include "app/cli/Command.h"
 #include "core/util/BuildInfo.h"
+#include "core/util/DistributedError.h"
 #include "core/util/Error.h"
 #include "core/util/Threads.h"
 
@@ -15,10 +16,15 @@ std::vector<CommandSpec>& commandRegistry() {
   static std::vector<CommandSpec> registry;
   return registry;
 }
+std::vector<std::string>& commandLine() {
+  static std::vector<std::string> args;
+  return args;
+}
 }  // namespace scdfm::cli
 
 int main(int argc, char** argv) {
   using namespace scdfm::cli;
+  commandLine().assign(argv + 1, argv + argc);
   CLI::App app{"scdfm — single-cell perturbation prediction with scDFM (datasets, training, prediction, evaluation)"};
   app.require_subcommand(0, 1);
   bool version = false;
@@ -58,6 +64,9 @@ int main(int argc, char** argv) {
   } catch (const scdfm::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kBadInput;
+  } catch (const scdfm::DistributedError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kDistributed;
   } catch (const scdfm::Cancelled&) {
     std::cerr << "cancelled\n";
     return kCancelled;

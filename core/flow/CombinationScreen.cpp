@@ -8,6 +8,9 @@
 
 #include "core/data/Dataset.h"
 #include "core/data/ModelExpression.h"
+#include "core/dist/ByteCodec.h"
+#include "core/dist/ProcessGroup.h"
+#include "core/dist/SplitWork.h"
 #include "core/io/CsvWriter.h"
 #include "core/util/Error.h"
 
@@ -100,9 +103,13 @@ CombinationScreenResult runCombinationScreen(const Predictor& predictor, const D
   ObservedMeans observed(dataset, expressionSpace(dataset, result.scoredGenes, prep.normalizeTotal, prep.log1p),
                          request.context);
 
-  const double total = static_cast<double>(n + pairChecks.size());
-  std::size_t done = 0;
-  auto predictedDelta = [&](const PerturbationCheck& c) {
+  // Singles, then pairs: entry i of the screen. With a group, each rank predicts
+  // its share and every rank receives every mean change, in order.
+  const std::size_t entries = n + pairChecks.size();
+  const double total = static_cast<double>(entries);
+  const bool split = request.group && request.group->distributed();
+  auto predictedDelta = [&](std::size_t i) {
+    const auto& c = i < n ? singles[i] : pairChecks[i - n];
     PredictRequest r;
     r.perturbations = {c.key};
     r.context = request.context;
@@ -112,45 +119,55 @@ CombinationScreenResult runCombinationScreen(const Predictor& predictor, const D
     r.seed = request.seed;
     r.chunkSize = request.chunkSize;
     r.genes = result.scoredGenes;
-    const double from = static_cast<double>(done) / total;
-    ++done;
-    auto out = predictor.predict(dataset, r, {}, progress.sub(from, static_cast<double>(done) / total), cancel);
-    return Eigen::VectorXd(columnMeans(out.front().cells) - observed.control());
+    const double from = static_cast<double>(i) / total, to = static_cast<double>(i + 1) / total;
+    auto out = predictor.predict(dataset, r, {}, split ? Progress::none() : progress.sub(from, to), cancel);
+    const Eigen::VectorXd delta = columnMeans(out.front().cells) - observed.control();
+    return ByteWriter().array(delta.data(), static_cast<std::size_t>(delta.size())).take();
   };
 
-  std::vector<Eigen::VectorXd> singleDelta;
-  for (const auto& c : singles) singleDelta.push_back(predictedDelta(c));
-
+  std::vector<Eigen::VectorXd> singleDelta(n);
   result.predictedScore = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n), kNaN);
   result.observedScore = result.predictedScore;
-  std::size_t k = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> pairIndex;
   for (std::size_t a = 0; a < n; ++a)
-    for (std::size_t b = a + 1; b < n; ++b, ++k) {
-      const auto& check = pairChecks[k];
-      ScreenPair p;
-      p.a = a;
-      p.b = b;
-      p.geneA = result.genes[a];
-      p.geneB = result.genes[b];
-      p.key = check.key;
-      p.notes = check.notes;
-      GiOptions gi = request.gi;
-      gi.excludedGenes.clear();
-      for (const auto& t : {p.geneA, p.geneB}) {
-        auto it = std::find(result.scoredGenes.begin(), result.scoredGenes.end(), t);
-        if (it != result.scoredGenes.end()) gi.excludedGenes.push_back(it - result.scoredGenes.begin());
-      }
-      p.predicted = scoreGeneticInteraction(singleDelta[a], singleDelta[b], predictedDelta(check), gi);
-      p.observedCells = observed.cells(p.key);
-      if (p.observedCells > 0 && observed.cells(singles[a].key) > 0 && observed.cells(singles[b].key) > 0)
-        p.observed = scoreGeneticInteraction(observed.delta(singles[a].key), observed.delta(singles[b].key),
-                                             observed.delta(p.key), gi);
-      const auto ia = static_cast<Eigen::Index>(a), ib = static_cast<Eigen::Index>(b);
-      result.predictedScore(ia, ib) = result.predictedScore(ib, ia) = p.predicted.score;
-      if (p.observed) result.observedScore(ia, ib) = result.observedScore(ib, ia) = p.observed->score;
-      if (onPair) onPair(p);
-      result.pairs.push_back(std::move(p));
+    for (std::size_t b = a + 1; b < n; ++b) pairIndex.emplace_back(a, b);
+  auto onEntry = [&](std::size_t i, const std::string& bytes) {
+    ByteReader in(bytes);
+    const auto values = in.vector<double>();
+    const Eigen::VectorXd delta = Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
+    if (split) progress.report(static_cast<double>(i + 1) / total, "screen", static_cast<long long>(i + 1),
+                               static_cast<long long>(entries));
+    if (i < n) {
+      singleDelta[i] = delta;
+      return;
     }
+    const auto [a, b] = pairIndex[i - n];
+    const auto& check = pairChecks[i - n];
+    ScreenPair p;
+    p.a = a;
+    p.b = b;
+    p.geneA = result.genes[a];
+    p.geneB = result.genes[b];
+    p.key = check.key;
+    p.notes = check.notes;
+    GiOptions gi = request.gi;
+    gi.excludedGenes.clear();
+    for (const auto& t : {p.geneA, p.geneB}) {
+      auto it = std::find(result.scoredGenes.begin(), result.scoredGenes.end(), t);
+      if (it != result.scoredGenes.end()) gi.excludedGenes.push_back(it - result.scoredGenes.begin());
+    }
+    p.predicted = scoreGeneticInteraction(singleDelta[a], singleDelta[b], delta, gi);
+    p.observedCells = observed.cells(p.key);
+    if (p.observedCells > 0 && observed.cells(singles[a].key) > 0 && observed.cells(singles[b].key) > 0)
+      p.observed = scoreGeneticInteraction(observed.delta(singles[a].key), observed.delta(singles[b].key),
+                                           observed.delta(p.key), gi);
+    const auto ia = static_cast<Eigen::Index>(a), ib = static_cast<Eigen::Index>(b);
+    result.predictedScore(ia, ib) = result.predictedScore(ib, ia) = p.predicted.score;
+    if (p.observed) result.observedScore(ia, ib) = result.observedScore(ib, ia) = p.observed->score;
+    if (onPair) onPair(p);
+    result.pairs.push_back(std::move(p));
+  };
+  runSplitWork(request.group, entries, SplitWorkOptions{"screen", true}, predictedDelta, onEntry, cancel);
   progress.report(1.0, "done");
   return result;
 }

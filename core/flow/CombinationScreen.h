@@ -23,6 +23,8 @@
 
 namespace scdfm {
 
+class ProcessGroup;
+
 struct CombinationScreenRequest {
   std::vector<std::string> genes;  // 2–30 perturbation targets
   std::string context;             // cell type ("" = every control cell)
@@ -32,6 +34,9 @@ struct CombinationScreenRequest {
   std::uint64_t seed = 0;
   std::int64_t chunkSize = 128;
   GiOptions gi;  // estimator and thresholds; excludedGenes is set per pair
+  // Ranks sharing the predictions (entry i of singles-then-pairs on rank i % worldSize,
+  // core/dist/SplitWork.h); every rank gets every result and the same screen. Null: this process.
+  ProcessGroup* group = nullptr;
 };
 
 struct ScreenPair {

@@ -15,6 +15,9 @@
 #include "core/data/GeneVocab.h"
 #include "core/data/Preprocess.h"
 #include "core/data/ModelExpression.h"
+#include "core/dist/ByteCodec.h"
+#include "core/dist/GradientAllReduce.h"
+#include "core/dist/ProcessGroup.h"
 #include "core/eval/ReferenceBaselines.h"
 #include "core/flow/CheckpointModel.h"
 #include "core/flow/FlowLoss.h"
@@ -24,6 +27,7 @@
 #include "core/model/ScDfmModel.h"
 #include "core/model/ScDfmNetwork.h"
 #include "core/util/BuildInfo.h"
+#include "core/util/DistributedError.h"
 #include "core/util/Error.h"
 #include "core/util/Strings.h"
 
@@ -63,15 +67,39 @@ struct AdamSlot {
   std::int64_t step = 0;
 };
 
+// What rank 0 sends the other ranks before training: the genes it selected, the
+// gene graph it built from every training cell, and the data file's digest.
+std::string encodePreparation(const std::vector<std::int64_t>& selected, const GeneGraphMask& graph,
+                              const std::string& dataSha) {
+  return ByteWriter().vector(selected).value(graph.size).vector(graph.blocked).text(dataSha).take();
+}
+
+void decodePreparation(const std::string& bytes, std::vector<std::int64_t>& selected, GeneGraphMask& graph,
+                       std::string& dataSha) {
+  ByteReader in(bytes);
+  selected = in.vector<std::int64_t>();
+  graph.size = in.value<std::int64_t>();
+  graph.blocked = in.vector<std::uint8_t>();
+  dataSha = in.text();
+}
+
 }  // namespace
 
 TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::function<void(const TrainStepInfo&)>& onStep,
                        const Progress& progress, const CancelToken& cancel) {
   if (o.steps <= 0) throw InputError("", "steps", "must be positive");
   if (o.batchSize < 2) throw InputError("", "batch size", "must be at least 2 (the MMD needs pairs)");
+  if (o.globalBatch < 1) throw InputError("", "global batch", "must be at least 1");
   const auto& cat = ds.catalog();
+  ProcessGroup* group = o.group && o.group->distributed() ? o.group : nullptr;
+  const int world = group ? group->worldSize() : 1, rank = group ? group->rank() : 0;
+  const bool lead = rank == 0;  // selects genes, builds the graph, writes checkpoints, validates
+  if (group) group->relayCancel(cancel);
   const std::string ckptPath = o.outDir.empty() ? std::string() : (std::filesystem::path(o.outDir) / "checkpoint.safetensors").string();
-  if (!ckptPath.empty()) {
+  if (!ckptPath.empty() && !lead && o.resume && !std::filesystem::exists(ckptPath))
+    throw InputError(ckptPath, "", "rank " + std::to_string(rank) + " cannot see the checkpoint to resume",
+                     "Give every rank the same --out on a shared file system, or copy rank 0's checkpoint there");
+  if (!ckptPath.empty() && lead) {
     std::filesystem::create_directories(o.outDir);
     if (!o.resume && std::filesystem::exists(ckptPath))
       throw InputError(ckptPath, "", "a checkpoint from an earlier run is already there",
@@ -82,11 +110,15 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   progress.report(0.0, "reading expression");
 
   // --- expression, genes, vocabulary --------------------------------------------
-  std::vector<std::int64_t> allRows(static_cast<std::size_t>(ds.nCells()));
-  for (std::size_t i = 0; i < allRows.size(); ++i) allRows[i] = static_cast<std::int64_t>(i);
-  ExpressionMatrix expr = ds.expression(allRows);
-  if (o.normalizeTotal > 0) normalizeTotal(expr, o.normalizeTotal);
-  if (o.log1p) log1pInPlace(expr);
+  // Rank 0 (or the only process) reads every cell: gene selection and the graph need them.
+  ExpressionMatrix expr;
+  if (lead) {
+    std::vector<std::int64_t> allRows(static_cast<std::size_t>(ds.nCells()));
+    for (std::size_t i = 0; i < allRows.size(); ++i) allRows[i] = static_cast<std::int64_t>(i);
+    expr = ds.expression(allRows);
+    if (o.normalizeTotal > 0) normalizeTotal(expr, o.normalizeTotal);
+    if (o.log1p) log1pInPlace(expr);
+  }
 
   std::vector<const CatalogEntry*> entries;
   std::vector<std::int64_t> forced;
@@ -116,7 +148,12 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   std::sort(drugLabels.begin(), drugLabels.end());
   drugLabels.erase(std::unique(drugLabels.begin(), drugLabels.end()), drugLabels.end());
   std::vector<std::int64_t> selected;
-  if (o.nTopGenes > 0 && o.nTopGenes < ds.nGenes()) {
+  GeneGraphMask graph;
+  std::string dataSha;
+  if (!lead) {
+    decodePreparation(group->fetch("train/preparation", "waiting for rank 0 to select genes and build the gene graph"),
+                      selected, graph, dataSha);
+  } else if (o.nTopGenes > 0 && o.nTopGenes < ds.nGenes()) {
     HvgOptions hopt;
     hopt.nTopGenes = o.nTopGenes;
     selected = selectGenes(highlyVariableGenesSeurat(expr, hopt), forced);
@@ -128,22 +165,6 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   const auto G = static_cast<std::int64_t>(genes.size());
   const GeneVocab vocab = GeneVocab::fromGenes(genes);
   std::vector<std::int64_t> geneTokens = vocab.encode(genes);
-  // Dense cells × selected genes.
-  RowMatrixF X(ds.nCells(), G);
-  {
-    RowMatrixF full;
-    std::vector<std::int64_t> colOf(static_cast<std::size_t>(ds.nGenes()), -1);
-    for (std::int64_t j = 0; j < G; ++j) colOf[static_cast<std::size_t>(selected[static_cast<std::size_t>(j)])] = j;
-    X.setZero();
-    if (expr.sparse) {
-      for (std::int64_t r = 0; r < expr.csr.outerSize(); ++r)
-        for (SparseRowMatrixF::InnerIterator it(expr.csr, r); it; ++it)
-          if (auto j = colOf[static_cast<std::size_t>(it.col())]; j >= 0) X(r, j) = it.value();
-    } else {
-      for (std::int64_t j = 0; j < G; ++j) X.col(j) = expr.dense.col(selected[static_cast<std::size_t>(j)]);
-    }
-  }
-  expr = ExpressionMatrix();
 
   // --- conditions and split --------------------------------------------------------
   std::vector<Condition> conds;
@@ -199,6 +220,40 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   for (auto r : cat.controlCells()) controlsByContext[cat.cellTypeOf(r)].push_back(r);
   if (controlsByContext.empty()) throw InputError(ds.path(), "obs", "no control cells", "scDFM conditions on controls");
   std::vector<std::int64_t> allControls = cat.controlCells();
+  const auto owns = [&](std::size_t trainIndex) { return static_cast<int>(trainIndex % static_cast<std::size_t>(world)) == rank; };
+
+  // Dense cells × selected genes; row rowOf[r] holds dataset row r. Rank 0 takes
+  // every cell from what it read; the others read their conditions and the controls.
+  RowMatrixF X;
+  std::vector<std::int64_t> rowOf(static_cast<std::size_t>(ds.nCells()), -1);
+  if (lead) {
+    X.resize(ds.nCells(), G);
+    std::vector<std::int64_t> colOf(static_cast<std::size_t>(ds.nGenes()), -1);
+    for (std::int64_t j = 0; j < G; ++j) colOf[static_cast<std::size_t>(selected[static_cast<std::size_t>(j)])] = j;
+    X.setZero();
+    if (expr.sparse) {
+      for (std::int64_t r = 0; r < expr.csr.outerSize(); ++r)
+        for (SparseRowMatrixF::InnerIterator it(expr.csr, r); it; ++it)
+          if (auto j = colOf[static_cast<std::size_t>(it.col())]; j >= 0) X(r, j) = it.value();
+    } else {
+      for (std::int64_t j = 0; j < G; ++j) X.col(j) = expr.dense.col(selected[static_cast<std::size_t>(j)]);
+    }
+    for (std::size_t r = 0; r < rowOf.size(); ++r) rowOf[r] = static_cast<std::int64_t>(r);
+  } else {
+    std::vector<std::int64_t> need = allControls;
+    for (std::size_t i = 0; i < train.size(); ++i)
+      if (owns(i)) need.insert(need.end(), train[i]->allRows.begin(), train[i]->allRows.end());
+    std::sort(need.begin(), need.end());
+    need.erase(std::unique(need.begin(), need.end()), need.end());
+    ExpressionSpace space;
+    space.genes = genes;
+    space.columns = selected;
+    space.normalizeTotal = o.normalizeTotal > 0 ? o.normalizeTotal : 0;
+    space.log1p = o.log1p;
+    X = readExpression(ds, need, space);
+    for (std::size_t i = 0; i < need.size(); ++i) rowOf[static_cast<std::size_t>(need[i])] = static_cast<std::int64_t>(i);
+  }
+  expr = ExpressionMatrix();
 
   TrainResult result;
   result.skipped = skipped;
@@ -211,17 +266,21 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   std::vector<std::int64_t> graphRows = allControls;
   for (auto* c : train) graphRows.insert(graphRows.end(), c->allRows.begin(), c->allRows.end());
   std::sort(graphRows.begin(), graphRows.end());
-  ExpressionMatrix graphExpr;
-  graphExpr.encoding = MatrixEncoding::Dense;
-  graphExpr.sparse = false;
-  graphExpr.dense.resize(static_cast<std::int64_t>(graphRows.size()), G);
-  for (std::size_t i = 0; i < graphRows.size(); ++i) graphExpr.dense.row(static_cast<std::int64_t>(i)) = X.row(graphRows[i]);
-  GeneGraphOptions gopt;
-  gopt.topk = o.graphTopK;
-  gopt.useNegativeEdge = o.graphNegativeEdges;
-  GeneGraphMask graph = buildGeneGraph(graphExpr, genes, gopt, Progress::none(), cancel);
-  graphExpr = ExpressionMatrix();
-  if (graph.geneOrder != vocab.genes()) throw InternalError("gene graph order differs from the vocabulary order");
+  if (lead) {
+    ExpressionMatrix graphExpr;
+    graphExpr.encoding = MatrixEncoding::Dense;
+    graphExpr.sparse = false;
+    graphExpr.dense.resize(static_cast<std::int64_t>(graphRows.size()), G);
+    for (std::size_t i = 0; i < graphRows.size(); ++i) graphExpr.dense.row(static_cast<std::int64_t>(i)) = X.row(graphRows[i]);
+    GeneGraphOptions gopt;
+    gopt.topk = o.graphTopK;
+    gopt.useNegativeEdge = o.graphNegativeEdges;
+    graph = buildGeneGraph(graphExpr, genes, gopt, Progress::none(), cancel);
+    graphExpr = ExpressionMatrix();
+    if (graph.geneOrder != vocab.genes()) throw InternalError("gene graph order differs from the vocabulary order");
+    dataSha = sha256File(ds.path());
+    if (group) group->publish("train/preparation", encodePreparation(selected, graph, dataSha));
+  }
   RawTensor mask;
   mask.dtype = DType::BOOL;
   mask.shape = {graph.size, graph.size};
@@ -241,7 +300,6 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   const auto device = model.p_mask_embed.device();
   std::map<std::string, AdamSlot> adam;
   std::int64_t startStep = 0;
-  const std::string dataSha = sha256File(ds.path());
   if (o.resume) {
     ModelCheckpoint prev = readModelCheckpoint(ckptPath);
     if (prev.genes != genes || prev.training.dataSha256 != dataSha)
@@ -292,6 +350,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
                {"lr_min", o.lrMin}, {"lr_period", o.lrPeriod}, {"gamma", o.gamma}, {"use_mmd", o.useMmd},
                {"steps_requested", o.steps}, {"validation_cells", o.validationCells},
                {"validation_time_points", o.validationTimePoints}};
+    if (o.globalBatch != 1) t.hyper["global_batch"] = o.globalBatch;  // micro-batches per step
     nlohmann::json metrics = nlohmann::json::object();
     for (const auto& [method, values] : result.validation)
       for (const auto& [k, v] : values)
@@ -311,7 +370,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     return c;
   };
   auto saveCheckpoint = [&](std::int64_t step) {
-    if (ckptPath.empty()) return;
+    if (ckptPath.empty() || !lead) return;
     writeModelCheckpoint(ckptPath, makeCheckpoint(step, true));
     result.checkpointPath = ckptPath;
   };
@@ -319,7 +378,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   // --- validation on held-out conditions (the CLI's `scdfm evaluate` code path) -------
   std::optional<ReferenceBaselines> baselines;
   auto validate = [&](std::int64_t step) {
-    if (test.empty() || o.validationConditions <= 0) return;
+    if (test.empty() || o.validationConditions <= 0 || !lead) return;
     if (!baselines)
       baselines.emplace(ds, expressionSpace(ds, genes, o.normalizeTotal, o.log1p), result.trainConditions,
                         LinearBaselineOptions{}, Progress::none(), cancel);
@@ -343,48 +402,90 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   const auto B = o.batchSize;
   const auto T = std::min<std::int64_t>(o.genesPerStep > 0 ? o.genesPerStep : G, G);
   const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
+  std::optional<GradientAllReduce> reducer;
+  if (group) {
+    std::vector<torch::Tensor> tensors;
+    for (auto& [name, p] : params) tensors.push_back(p);
+    reducer.emplace(*group, std::move(tensors));
+  }
+  bool stopEverywhere = false;  // a rank was cancelled: every rank stops at the same step
   for (std::int64_t step = startStep; step < o.steps; ++step) {
-    if (cancel.cancelled()) {
+    if (group ? stopEverywhere : cancel.cancelled()) {
       saveCheckpoint(step);
-      cancel.throwIfCancelled();
+      throw Cancelled();
     }
-    // Every draw of this step comes from (seed, step): resume == uninterrupted.
-    std::mt19937_64 rng(deriveSeed(o.seed, "step:" + std::to_string(step)));
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(o.seed, "torch:" + std::to_string(step)));
-    torch::manual_seed(deriveSeed(o.seed, "dropout:" + std::to_string(step)));
-    const Condition& c = *train[std::uniform_int_distribution<std::size_t>(0, train.size() - 1)(rng)];
-    const std::int64_t anchor = c.allRows[std::uniform_int_distribution<std::size_t>(0, c.allRows.size() - 1)(rng)];
-    const std::string& context = cat.cellTypeOf(anchor);
-    const auto& targetRows = c.rows.at(context);
-    const auto& ctrlRows = controlsByContext.count(context) ? controlsByContext.at(context) : allControls;
-    std::vector<std::int64_t> geneSubset(static_cast<std::size_t>(G));
-    for (std::int64_t j = 0; j < G; ++j) geneSubset[static_cast<std::size_t>(j)] = j;
-    if (T < G) {
-      std::shuffle(geneSubset.begin(), geneSubset.end(), rng);
-      geneSubset.resize(static_cast<std::size_t>(T));
-    }
-    std::vector<float> tgt(static_cast<std::size_t>(B * T)), src(static_cast<std::size_t>(B * T));
-    std::uniform_int_distribution<std::size_t> pickT(0, targetRows.size() - 1), pickC(0, ctrlRows.size() - 1);
-    for (std::int64_t i = 0; i < B; ++i) {
-      const auto rt = targetRows[pickT(rng)], rc = ctrlRows[pickC(rng)];
-      for (std::int64_t j = 0; j < T; ++j) {
-        const auto g = geneSubset[static_cast<std::size_t>(j)];
-        tgt[static_cast<std::size_t>(i * T + j)] = X(rt, g);
-        src[static_cast<std::size_t>(i * T + j)] = X(rc, g);
-      }
-    }
-    std::vector<std::int64_t> tokens(static_cast<std::size_t>(T));
-    for (std::int64_t j = 0; j < T; ++j) tokens[static_cast<std::size_t>(j)] = geneTokens[static_cast<std::size_t>(geneSubset[static_cast<std::size_t>(j)])];
-    auto geneIds = torch::tensor(tokens, torch::kInt64).unsqueeze(0).expand({B, T}).to(device);
-    auto target = torch::from_blob(tgt.data(), {B, T}, f32).clone().to(device);
-    auto source = torch::from_blob(src.data(), {B, T}, f32).clone().to(device);
-    auto pert = torch::tensor(c.tokens, torch::kInt64).unsqueeze(0).expand({B, 2}).to(device);
-    auto t = torch::rand({B}, gen, f32).to(device);
-    auto noise = torch::randn({B, T}, gen, f32).to(device);
-
     for (auto& [name, p] : params) p.mutable_grad() = torch::Tensor();  // zero_grad(set_to_none=True)
-    auto terms = flowMatchingLoss(model, geneIds, source, target, pert, noise, t, lossOptions);
-    terms.total.backward();
+    double lossSum = 0, fmSum = 0, mmdSum = 0;
+    std::string perturbations;
+    for (std::int64_t k = 0; k < o.globalBatch; ++k) {
+      // Every draw of micro-batch k of this step comes from (seed, step, k), whatever
+      // the world size: resume == uninterrupted, and N ranks == one process.
+      const std::string tag = std::to_string(step) + (k == 0 ? std::string() : ":" + std::to_string(k));
+      std::mt19937_64 rng(deriveSeed(o.seed, "step:" + tag));
+      const std::size_t ci = std::uniform_int_distribution<std::size_t>(0, train.size() - 1)(rng);
+      const Condition& c = *train[ci];
+      perturbations += (k == 0 ? "" : " ") + c.key;
+      if (!owns(ci)) continue;
+      auto gen = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(o.seed, "torch:" + tag));
+      torch::manual_seed(deriveSeed(o.seed, "dropout:" + tag));
+      const std::int64_t anchor = c.allRows[std::uniform_int_distribution<std::size_t>(0, c.allRows.size() - 1)(rng)];
+      const std::string& context = cat.cellTypeOf(anchor);
+      const auto& targetRows = c.rows.at(context);
+      const auto& ctrlRows = controlsByContext.count(context) ? controlsByContext.at(context) : allControls;
+      std::vector<std::int64_t> geneSubset(static_cast<std::size_t>(G));
+      for (std::int64_t j = 0; j < G; ++j) geneSubset[static_cast<std::size_t>(j)] = j;
+      if (T < G) {
+        std::shuffle(geneSubset.begin(), geneSubset.end(), rng);
+        geneSubset.resize(static_cast<std::size_t>(T));
+      }
+      std::vector<float> tgt(static_cast<std::size_t>(B * T)), src(static_cast<std::size_t>(B * T));
+      std::uniform_int_distribution<std::size_t> pickT(0, targetRows.size() - 1), pickC(0, ctrlRows.size() - 1);
+      for (std::int64_t i = 0; i < B; ++i) {
+        const auto rt = rowOf[static_cast<std::size_t>(targetRows[pickT(rng)])];
+        const auto rc = rowOf[static_cast<std::size_t>(ctrlRows[pickC(rng)])];
+        for (std::int64_t j = 0; j < T; ++j) {
+          const auto g = geneSubset[static_cast<std::size_t>(j)];
+          tgt[static_cast<std::size_t>(i * T + j)] = X(rt, g);
+          src[static_cast<std::size_t>(i * T + j)] = X(rc, g);
+        }
+      }
+      std::vector<std::int64_t> tokens(static_cast<std::size_t>(T));
+      for (std::int64_t j = 0; j < T; ++j) tokens[static_cast<std::size_t>(j)] = geneTokens[static_cast<std::size_t>(geneSubset[static_cast<std::size_t>(j)])];
+      auto geneIds = torch::tensor(tokens, torch::kInt64).unsqueeze(0).expand({B, T}).to(device);
+      auto target = torch::from_blob(tgt.data(), {B, T}, f32).clone().to(device);
+      auto source = torch::from_blob(src.data(), {B, T}, f32).clone().to(device);
+      auto pert = torch::tensor(c.tokens, torch::kInt64).unsqueeze(0).expand({B, 2}).to(device);
+      auto t = torch::rand({B}, gen, f32).to(device);
+      auto noise = torch::randn({B, T}, gen, f32).to(device);
+
+      auto terms = flowMatchingLoss(model, geneIds, source, target, pert, noise, t, lossOptions);
+      terms.total.backward();  // gradients of the step's micro-batches add up
+      lossSum += terms.total.item<double>();
+      fmSum += terms.lossFm.item<double>();
+      mmdSum += terms.lossMmd.defined() ? terms.lossMmd.item<double>() : 0.0;
+    }
+    if (reducer) {
+      std::vector<double> extras{lossSum, fmSum, mmdSum, cancel.cancelled() ? 1.0 : 0.0};
+      try {
+        reducer->run(extras, "the gradient all-reduce of step " + std::to_string(step + 1));
+      } catch (const DistributedError& e) {
+        saveCheckpoint(step);  // before this step's update: a consistent point to resume from
+        throw DistributedError(std::string(e.what()) + " The job stopped" +
+                               (lead && !ckptPath.empty() ? "; rank 0 saved " + ckptPath + " at step " + std::to_string(step)
+                                                          : std::string()) +
+                               ". Start every rank again with the same options and --resume to continue from the last "
+                               "checkpoint");
+      }
+      lossSum = extras[0];
+      fmSum = extras[1];
+      mmdSum = extras[2];
+      stopEverywhere = extras[3] > 0;
+    }
+    if (o.globalBatch > 1) {
+      torch::NoGradGuard noGrad;
+      for (auto& [name, p] : params)
+        if (p.grad().defined()) p.mutable_grad().div_(static_cast<double>(o.globalBatch));
+    }
     const double lr = cosineLearningRate(step, o.lr, o.lrMin, o.lrPeriod);
     {
       torch::NoGradGuard noGrad;
@@ -407,11 +508,12 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     }
     TrainStepInfo info;
     info.step = step + 1;
-    info.loss = terms.total.item<double>();
-    info.lossFm = terms.lossFm.item<double>();
-    info.lossMmd = terms.lossMmd.defined() ? terms.lossMmd.item<double>() : 0.0;
+    const auto micro = static_cast<double>(o.globalBatch);  // x / 1.0 == x: one micro-batch is unchanged
+    info.loss = lossSum / micro;
+    info.lossFm = fmSum / micro;
+    info.lossMmd = mmdSum / micro;
     info.lr = lr;
-    info.perturbation = c.key;
+    info.perturbation = perturbations;
     result.losses.push_back(info.loss);
     ++result.stepsDone;
     const bool last = step + 1 == o.steps;

@@ -12,6 +12,18 @@
 //  - periodic atomic checkpoints (our format, with Adam state) and exact resume:
 //    every random draw of step s comes from generators seeded by (seed, s), so
 //    a resumed run equals an uninterrupted one;
+//  - data-parallel training over a ProcessGroup (core/dist): a step is
+//    `globalBatch` micro-batches; micro-batch k of step s draws everything from
+//    (seed, s, k) only, never from the world size. Training condition i (in the
+//    order of TrainResult::trainConditions) belongs to rank i % worldSize; each
+//    rank reads the cells of its conditions and the control cells only, runs the
+//    micro-batches whose condition it owns, and the gradients are summed over
+//    the ranks (bucketed all-reduce) and divided by globalBatch, so every rank
+//    takes the same Adam step and 1, 2 or 4 processes train the same model (to
+//    float rounding). Rank 0 alone selects genes and builds the gene graph (from
+//    every training cell, as one process does) and sends them to the others; it
+//    alone writes checkpoints and validates. A lost rank stops every rank with a
+//    DistributedError after rank 0 saved the last consistent step;
 //  - validation metrics on held-out conditions beside the baselines
 //    (core/flow/PredictionEvaluation.h, the code path of `scdfm evaluate`).
 // Torch-free header.
@@ -29,11 +41,14 @@
 namespace scdfm {
 
 class Dataset;
+class ProcessGroup;
 
 struct TrainerOptions {
   ModelConfig model;               // ntoken is raised to the vocabulary size when smaller
   std::int64_t steps = 1000;
-  std::int64_t batchSize = 48;     // perturbed cells (= control cells) per step
+  std::int64_t batchSize = 48;     // perturbed cells (= control cells) per micro-batch
+  std::int64_t globalBatch = 1;    // micro-batches per step (1 = the authors' one perturbation per step)
+  ProcessGroup* group = nullptr;   // the ranks training together (null: this process alone)
   std::int64_t genesPerStep = 1000;  // random gene subset per step (all genes when fewer)
   std::int64_t nTopGenes = 5000;   // seurat HVGs (0 = all genes)
   int graphTopK = 30;
@@ -69,14 +84,14 @@ struct TrainerOptions {
 struct TrainStepInfo {
   std::int64_t step = 0;  // 1-based, after the update
   double loss = 0, lossFm = 0, lossMmd = 0, lr = 0;
-  std::string perturbation;
+  std::string perturbation;  // of each micro-batch, space-separated
   // Set on steps that ran the held-out validation: method → metric → mean.
   const std::map<std::string, std::map<std::string, double>>* validation = nullptr;
 };
 
 struct TrainResult {
   std::int64_t stepsDone = 0, startStep = 0;
-  std::vector<double> losses;          // per step of this run
+  std::vector<double> losses;          // per step of this run (mean over the step's micro-batches)
   // Held-out metrics (mean over conditions) by method: "scDFM" and the baselines
   // ("no change", "additive", "linear"), as `scdfm evaluate` reports them.
   std::map<std::string, std::map<std::string, double>> validation;

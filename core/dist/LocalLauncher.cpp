@@ -1,0 +1,102 @@
+#include "core/dist/LocalLauncher.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include "core/util/Error.h"
+
+namespace scdfm {
+namespace {
+
+constexpr int kRankKilled = 4;  // the CLI's exit code for a failed group
+std::vector<pid_t> gChildren;   // for the signal handler (set before it is installed)
+
+void forwardSignal(int sig) {
+  for (pid_t p : gChildren)
+    if (p > 0) ::kill(p, sig);
+}
+
+std::string describeEnd(int status) {
+  if (WIFSIGNALED(status))
+    return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+  return "exited with code " + std::to_string(WEXITSTATUS(status));
+}
+
+}  // namespace
+
+int runLocalRanks(const LaunchOptions& o, std::ostream& log) {
+  const auto n = o.ranks.size();
+  gChildren.assign(n, -1);
+  for (std::size_t r = 0; r < n; ++r) {
+    std::vector<std::string> args = o.ranks[r];
+    args.insert(args.begin(), o.executable);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+      forwardSignal(SIGKILL);
+      throw InternalError(std::string("cannot start rank ") + std::to_string(r) + ": " + std::strerror(errno));
+    }
+    if (pid == 0) {
+      for (const auto& [k, v] : o.environment) ::setenv(k.c_str(), v.c_str(), 1);
+      ::execv(o.executable.c_str(), argv.data());
+      std::_Exit(127);
+    }
+    gChildren[r] = pid;
+  }
+  struct sigaction sa {}, oldInt{}, oldTerm{};
+  sa.sa_handler = forwardSignal;
+  ::sigaction(SIGINT, &sa, &oldInt);
+  ::sigaction(SIGTERM, &sa, &oldTerm);
+
+  int result = 0;
+  std::size_t running = n;
+  std::chrono::steady_clock::time_point failedAt{};
+  bool terminated = false;
+  while (running > 0) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid < 0 && errno != EINTR) break;
+    if (pid > 0) {
+      std::size_t r = 0;
+      while (r < n && gChildren[r] != pid) ++r;
+      if (r == n) continue;
+      gChildren[r] = -1;
+      --running;
+      const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+      if (!ok && result == 0) {
+        result = WIFEXITED(status) ? WEXITSTATUS(status) : kRankKilled;
+        failedAt = std::chrono::steady_clock::now();
+        log << "scdfm: rank " << r << " (pid " << pid << ") " << describeEnd(status) << "; "
+            << (running > 0 ? "waiting for the other ranks to stop" : "the job stopped") << "." << std::endl;
+      }
+      continue;
+    }
+    if (result != 0 && running > 0) {
+      const auto waited = std::chrono::steady_clock::now() - failedAt;
+      if (!terminated && waited > o.grace) {
+        log << "scdfm: stopping the ranks still running after " << o.grace.count() / 1000 << " s" << std::endl;
+        forwardSignal(SIGTERM);
+        terminated = true;
+      } else if (terminated && waited > o.grace + std::chrono::seconds(5)) {
+        forwardSignal(SIGKILL);
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::sigaction(SIGINT, &oldInt, nullptr);
+  ::sigaction(SIGTERM, &oldTerm, nullptr);
+  gChildren.clear();
+  if (result != 0 && !o.whatToDo.empty()) log << "scdfm: " << o.whatToDo << std::endl;
+  return result;
+}
+
+}  // namespace scdfm
