@@ -85,7 +85,12 @@ PerturbationCatalog PerturbationCatalog::build(const DataFrame& obs, const Colum
           if (*rowKind == PerturbationKind::Gene) o.defaultKind = PerturbationKind::Gene;
           rowDose.clear();
         }
-        Perturbation p = parseConditionLabel(label, rowDose, o, "obs/" + roles.condition + " row " + std::to_string(i));
+        Perturbation p;
+        try {
+          p = parseConditionLabel(label, rowDose, o, "obs/" + roles.condition + " row " + std::to_string(i));
+        } catch (const InputError& e) {  // the parser knows the row, not the file
+          throw InputError(file, e.where(), e.problem(), e.hint());
+        }
         // A dose makes a component a drug even in a layout that did not say so.
         for (auto& c : p.components)
           if (c.dose) c.kind = PerturbationKind::Drug;
