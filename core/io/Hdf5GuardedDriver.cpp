@@ -28,21 +28,14 @@ std::uint64_t le(const unsigned char* p, int bytes) {
   return v;
 }
 
-// The object walk of HDF5 1.10's H5HG__cache_heap_deserialize, on a whole
-// collection (read as raw data: HDF5 maps global heap reads to that type).
-// Returns the offset of an entry that would loop or jump outside, or 0.
+// For a whole collection read as raw data (HDF5 maps global heap reads to
+// that type): the offset of an entry that would make HDF5 loop or jump
+// outside, or 0.
 std::size_t damagedEntry(const unsigned char* p, std::size_t n) {
-  constexpr std::size_t kHeader = 16, kObjectHeader = 16;  // with 8-byte lengths, as h5py/anndata write
   if (n < 4096 || std::memcmp(p, "GCOL", 4) != 0 || p[4] != 1 || le(p + 8, 8) != n) return 0;
-  std::size_t pos = kHeader;
-  while (pos < n) {
-    if (n - pos < kObjectHeader) break;  // a tail too small for an entry is free space
-    const std::uint64_t index = le(p + pos, 2), size = le(p + pos + 8, 8);
-    const std::uint64_t need = index == 0 ? size : kObjectHeader + ((size + 7) & ~std::uint64_t{7});
-    if (need == 0 || size > n || need > n - pos) return pos;
-    pos += need;
-  }
-  return 0;
+  std::size_t bad = 0;
+  globalHeapObjects(p, n, nullptr, &bad);
+  return bad;
 }
 
 H5FD_t* openFile(const char* name, unsigned flags, hid_t, haddr_t maxaddr) {
@@ -150,6 +143,27 @@ H5FD_class_t makeClass() {
 }
 
 }  // namespace
+
+bool globalHeapObjects(const unsigned char* p, std::size_t n, std::vector<char>* present, std::size_t* badAt) {
+  // The walk of HDF5 1.10's H5HG__cache_heap_deserialize (8-byte lengths, as h5py and anndata write).
+  constexpr std::size_t kHeader = 16, kObjectHeader = 16;
+  std::size_t pos = kHeader;
+  while (pos < n) {
+    if (n - pos < kObjectHeader) break;  // a tail too small for an entry is free space
+    const std::uint64_t index = le(p + pos, 2), size = le(p + pos + 8, 8);
+    const std::uint64_t need = index == 0 ? size : kObjectHeader + ((size + 7) & ~std::uint64_t{7});
+    if (need == 0 || size > n || need > n - pos) {
+      if (badAt) *badAt = pos;
+      return false;
+    }
+    if (present && index > 0) {
+      if (present->size() <= index) present->resize(index + 1, 0);
+      (*present)[index] = 1;
+    }
+    pos += need;
+  }
+  return true;
+}
 
 hid_t guardedDriverId() {
   static const H5FD_class_t cls = makeClass();

@@ -111,7 +111,7 @@ TEST(BadInputs, EachGetsAMessageNamingTheFileAndField) {
        {"negative_counts.h5ad", "/X", "negative", "gene"}},
       {"Duplicated gene names in var", "info duplicate_genes.h5ad", {"more than once", "var index", genes[0]}, 0},
       {"Checkpoint for another gene set",
-       "predict other_genes.h5ad" + model + " -n 4 --time-points 2 -o out.h5ad -p KLF1",
+       "predict other_genes.h5ad" + model + " -n 4 --time-points 2 -o out.h5ad -p " + genes[0],
        {"other_genes.h5ad", "var", "genes"}},
       {"Corrupt checkpoint (truncated)", "predict tiny.h5ad -c corrupt.safetensors -o out.h5ad -p " + genes[0],
        {"corrupt.safetensors"}},

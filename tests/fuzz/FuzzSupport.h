@@ -49,6 +49,6 @@ struct PolicyViolation : std::logic_error {
 std::string violation(Target target, const std::uint8_t* data, std::size_t size);
 
 // Budget for allocations sized by file fields while fuzzing (see core/util/MemoryBudget.h).
-constexpr std::uint64_t kFuzzMemoryBudget = std::uint64_t(256) << 20;
+constexpr std::uint64_t kFuzzMemoryBudget = std::uint64_t(32) << 20;
 
 }  // namespace scdfm::fuzz

@@ -21,6 +21,8 @@ struct Case {
   fuzz::Target target;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.dir; }  // the test name shows the target
+
 class FuzzReplay : public ::testing::TestWithParam<Case> {};
 
 std::vector<std::filesystem::path> inputsOf(const std::string& target) {
