@@ -7,11 +7,9 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <map>
 #include <mutex>
 
-#include "core/io/Hdf5GuardedDriver.h"
+#include "core/io/Hdf5HeapCheck.h"
 #include "core/util/Error.h"
 #include "core/util/MemoryBudget.h"
 #include "core/util/Utf8.h"
@@ -246,7 +244,7 @@ bool hasAttr(hid_t obj, const char* name) {
 }
 
 namespace {
-std::vector<std::string> readStringAttrValues(const Ref& at, hid_t attr, const char* name) {
+std::vector<std::string> readStringAttrValues(const Ref& at, hid_t obj, hid_t attr, const char* name) {
   Handle type = typeHandle(H5Aget_type(attr));
   Handle space = spaceHandle(H5Aget_space(attr));
   hssize_t n = H5Sget_simple_extent_npoints(space);
@@ -260,6 +258,7 @@ std::vector<std::string> readStringAttrValues(const Ref& at, hid_t attr, const c
          "Rewrite the file with anndata 0.8 or newer");
   }
   if (H5Tis_variable_str(type) > 0) {
+    checkAttributeHeapReferences(at, obj, name);
     Handle mt = typeHandle(H5Tcopy(H5T_C_S1));
     H5Tset_size(mt, H5T_VARIABLE);
     H5Tset_cset(mt, H5Tget_cset(type));
@@ -289,7 +288,7 @@ std::optional<std::string> stringAttr(const Ref& at, hid_t obj, const char* name
   if (!hasAttr(obj, name)) return std::nullopt;
   Handle a = attrHandle(H5Aopen(obj, name, H5P_DEFAULT));
   if (!a.valid()) fail(at.file, at.path, std::string("cannot open attribute '") + name + "'", kDamagedHint);
-  auto v = readStringAttrValues(at, a, name);
+  auto v = readStringAttrValues(at, obj, a, name);
   if (v.empty()) return std::string();
   return v.front();
 }
@@ -298,7 +297,7 @@ std::vector<std::string> stringArrayAttr(const Ref& at, hid_t obj, const char* n
   if (!hasAttr(obj, name)) return {};
   Handle a = attrHandle(H5Aopen(obj, name, H5P_DEFAULT));
   if (!a.valid()) fail(at.file, at.path, std::string("cannot open attribute '") + name + "'", kDamagedHint);
-  return readStringAttrValues(at, a, name);
+  return readStringAttrValues(at, obj, a, name);
 }
 
 std::vector<std::int64_t> intArrayAttr(const Ref& at, hid_t obj, const char* name) {
@@ -489,66 +488,6 @@ std::vector<std::uint8_t> readBools(const Ref& at, hid_t ds, const std::string& 
   fail(at.file, at.path, "expected booleans but found " + dtypeName(ft), "Store this entry as a boolean array");
 }
 
-namespace {
-// HDF5 1.10 follows a variable-length element's heap reference without
-// checking that the object exists: a damaged index crashed the reader (found
-// by fuzzing). For contiguous datasets the references are read here first and
-// checked against the collections they name. (Chunked datasets and attributes
-// keep HDF5's own handling.)
-void checkHeapReferences(const Ref& at, hid_t ds, hsize_t n) {
-  Handle dcpl = plistHandle(H5Dget_create_plist(ds));
-  if (n == 0 || !dcpl.valid() || H5Pget_layout(dcpl) != H5D_CONTIGUOUS) return;
-  const haddr_t base = H5Dget_offset(ds);
-  if (base == HADDR_UNDEF) {
-    H5Eclear2(H5E_DEFAULT);
-    return;
-  }
-  Handle file = fileHandle(H5Iget_file_id(ds));
-  Handle fcpl = plistHandle(H5Fget_create_plist(file));
-  std::size_t sizeofAddr = 0, sizeofSize = 0;
-  if (!fcpl.valid() || H5Pget_sizes(fcpl, &sizeofAddr, &sizeofSize) < 0 || sizeofAddr != 8 || sizeofSize != 8) return;
-  constexpr std::size_t kElem = 4 + 8 + 4;  // length, collection address, object index
-  std::ifstream in(at.file, std::ios::binary);
-  auto readAt = [&](std::uint64_t offset, std::vector<unsigned char>& buf) {
-    in.clear();
-    in.seekg(static_cast<std::streamoff>(offset));
-    return static_cast<bool>(in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size())));
-  };
-  auto le = [](const unsigned char* p, int bytes) {
-    std::uint64_t v = 0;
-    for (int i = bytes; i-- > 0;) v = (v << 8) | p[i];
-    return v;
-  };
-  std::vector<unsigned char> refs(n * kElem);
-  if (!readAt(base, refs)) return;  // HDF5 reports the short read itself
-  std::map<std::uint64_t, std::vector<char>> collections;
-  for (hsize_t i = 0; i < n; ++i) {
-    const unsigned char* e = refs.data() + i * kElem;
-    const std::uint64_t addr = le(e + 4, 8), index = le(e + 12, 4);
-    if (addr == 0) continue;  // a null element
-    auto it = collections.find(addr);
-    if (it == collections.end()) {
-      std::vector<unsigned char> head(16), heap;
-      std::vector<char> present;
-      std::size_t bad = 0;
-      const std::uint64_t size = readAt(addr, head) && std::memcmp(head.data(), "GCOL", 4) == 0 ? le(head.data() + 8, 8) : 0;
-      if (size >= 16) heap.resize(checkAllocation(at.file, at.path, size, 1, "reading string storage"));
-      if (heap.empty() || !readAt(addr, heap) || !globalHeapObjects(heap.data(), heap.size(), &present, &bad))
-        fail(at.file, at.path,
-             "element " + std::to_string(i) + " refers to string storage at byte " + std::to_string(addr) +
-                 " that is missing or damaged",
-             kDamagedHint);
-      it = collections.emplace(addr, std::move(present)).first;
-    }
-    if (index == 0 || index >= it->second.size() || !it->second[index])
-      fail(at.file, at.path,
-           "element " + std::to_string(i) + " refers to string " + std::to_string(index) +
-               " of the storage at byte " + std::to_string(addr) + ", which does not exist",
-           kDamagedHint);
-  }
-}
-}  // namespace
-
 std::vector<std::string> readStrings(const Ref& at, hid_t ds, const std::string& field) {
   Handle ft = datasetType(at, ds, field);
   ElemKind k = elemKind(ft);
@@ -569,7 +508,7 @@ std::vector<std::string> readStrings(const Ref& at, hid_t ds, const std::string&
   out.reserve(n);
   if (n == 0) return out;
   if (H5Tis_variable_str(ft) > 0) {
-    if (field.empty()) checkHeapReferences(at, ds, n);
+    if (field.empty()) checkDatasetHeapReferences(at, ds, n);
     Handle mt = typeHandle(H5Tcopy(H5T_C_S1));
     H5Tset_size(mt, H5T_VARIABLE);
     H5Tset_cset(mt, H5Tget_cset(ft));
