@@ -2,7 +2,7 @@
 # One entry point for the README's Quick-start commands:
 #   installer/dev.sh run      install dependencies, build, launch the app on the demo
 #                             dataset with the demo model (models/scdfm-demo/), predicting a held-out pair
-#   installer/dev.sh test     install dependencies, build, run every test
+#   installer/dev.sh test     install dependencies, build (and the sanitizer fuzz harnesses), run every test
 #   installer/dev.sh package  install dependencies, build, make the Debian package (prints its path)
 # Build folder: $SCDFM_BUILD_DIR (default ./build). Jobs: $SCDFM_JOBS (default: cores).
 set -euo pipefail
@@ -16,6 +16,12 @@ JOBS=${SCDFM_JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/scdfm-ccache}
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD" -j "$JOBS"
+if [[ $mode == test ]]; then
+  # The fuzz harnesses, built with clang, libFuzzer and the address/UB/leak
+  # sanitizers in their own folder; ctest's `fuzz` tests run them.
+  cmake -S tests/fuzz -B "$BUILD/fuzz" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+  cmake --build "$BUILD/fuzz" -j "$JOBS"
+fi
 
 if [[ $mode == run ]]; then
   # --demo: the demo dataset and the shipped model (found next to the build, as

@@ -15,6 +15,8 @@ PACKAGES=(
   fonts-dejavu-core
   # tests, benchmarks and screenshots (Python is a reference only, never used by the product)
   libgtest-dev libgmock-dev xvfb xauth x11-apps imagemagick
+  # fuzz harnesses: clang with libFuzzer and the sanitizer runtimes (tests/fuzz/)
+  clang clang-14 libclang-rt-14-dev
   python3 python3-numpy python3-scipy python3-h5py python3-anndata python3-torch
   python3-sklearn umap-learn
   # packaging

@@ -12,6 +12,7 @@
 
 #include "app/cli/Command.h"
 #include "core/data/Dataset.h"
+#include "core/data/GeneNames.h"
 #include "core/io/H5adReader.h"
 #include "core/util/Strings.h"
 
@@ -94,6 +95,7 @@ nlohmann::json infoJson(const Dataset& ds, std::size_t top) {
   j["obs_columns"] = columnsJson(ds.obs());
   j["var_columns"] = columnsJson(ds.var());
   j["gene_names"] = {{"source", ds.geneNameSource()},
+                     {"duplicates", duplicateGeneNames(ds.var(), ds.roles().roles.geneNameColumn)},
                      {"ensembl_index", looksLikeEnsemblIds(ds.geneIds())},
                      {"first", std::vector<std::string>(ds.geneNames().begin(),
                                                         ds.geneNames().begin() +
@@ -182,6 +184,11 @@ void printText(const Dataset& ds, std::size_t top, std::ostream& out) {
   columns("var", ds.var());
   out << "gene names: " << ds.geneNameSource()
       << (looksLikeEnsemblIds(ds.geneIds()) ? " (the var index holds Ensembl ids)" : "") << "\n";
+  if (const auto dup = duplicateGeneNames(ds.var(), ds.roles().roles.geneNameColumn); !dup.empty())
+    out << "note: " << dup.size() << " gene name" << (dup.size() == 1 ? " appears" : "s appear")
+        << " more than once in the " << ds.geneNameSource() << " (" << listForMessage(dup, 5)
+        << "); the later copies are called " << dup.front() << "-1, ... as anndata's var_names_make_unique names "
+        << "them; use those names to pick one\n";
 
   out << "roles (format " << toString(r.format) << (r.kindsPerRow ? ", gene or drug per cell" : "")
       << ", control labels " << listForMessage(r.controlLabels, 10) << "):\n";

@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <map>
 
+#include "core/data/GeneNames.h"
 #include "core/io/H5adReader.h"
 #include "core/util/Error.h"
 #include "core/util/Strings.h"
 
 namespace scdfm {
 
-std::vector<std::string> geneNamesFromVar(const DataFrame& var, const std::string& column) {
+namespace {
+std::vector<std::string> uniqueGeneNames(const DataFrame& var, const std::string& column,
+                                         std::vector<std::string>* duplicates) {
   std::vector<std::string> names = var.index;
   if (!column.empty()) {
     const Column& c = var.at(column, "var");
@@ -25,6 +28,7 @@ std::vector<std::string> geneNamesFromVar(const DataFrame& var, const std::strin
   for (auto& n : names) {
     int k = count[n]++;
     if (k == 0) continue;
+    if (duplicates && k == 1) duplicates->push_back(n);
     std::string candidate;
     do candidate = n + "-" + std::to_string(k++);
     while (seen.count(candidate));
@@ -32,7 +36,19 @@ std::vector<std::string> geneNamesFromVar(const DataFrame& var, const std::strin
     seen.emplace(candidate, 0);
     n = candidate;
   }
+  if (duplicates) std::sort(duplicates->begin(), duplicates->end());
   return names;
+}
+}  // namespace
+
+std::vector<std::string> geneNamesFromVar(const DataFrame& var, const std::string& column) {
+  return uniqueGeneNames(var, column, nullptr);
+}
+
+std::vector<std::string> duplicateGeneNames(const DataFrame& var, const std::string& column) {
+  std::vector<std::string> duplicates;
+  uniqueGeneNames(var, column, &duplicates);
+  return duplicates;
 }
 
 Dataset::Dataset(const std::string& path, const DatasetOptions& options)

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/data/Dataset.h"
+#include "core/data/ExpressionCheck.h"
 #include "core/data/Preprocess.h"
 
 namespace scdfm {
@@ -21,6 +22,7 @@ ExpressionSpace expressionSpace(const Dataset& dataset, const std::vector<std::s
 namespace {
 ExpressionMatrix preprocessed(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& s) {
   ExpressionMatrix e = dataset.expression(rows);
+  checkExpressionValues(dataset, e, rows);
   if (s.normalizeTotal > 0) normalizeTotal(e, s.normalizeTotal);
   if (s.log1p) log1pInPlace(e);
   return e;

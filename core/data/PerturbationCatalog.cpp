@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <set>
 
@@ -15,6 +16,26 @@ namespace {
 
 const std::string kEmpty;
 
+// Empty, "nan", or numbers joined by separators ("10", "10+100").
+bool doseTextIsNumeric(const std::string& dose, const std::string& separators) {
+  std::string part;
+  auto numeric = [&] {
+    const std::string t = toLower(trim(part));
+    part.clear();
+    if (t.empty() || t == "nan") return true;
+    char* end = nullptr;
+    std::strtod(t.c_str(), &end);
+    return end == t.c_str() + t.size();
+  };
+  for (char ch : dose) {
+    if (separators.find(ch) == std::string::npos) {
+      part += ch;
+    } else if (!numeric()) {
+      return false;
+    }
+  }
+  return numeric();
+}
 }  // namespace
 
 PerturbationCatalog PerturbationCatalog::build(const DataFrame& obs, const ColumnRoles& roles, const std::string& file) {
@@ -75,8 +96,14 @@ PerturbationCatalog PerturbationCatalog::build(const DataFrame& obs, const Colum
         // The row's own kind: its perturbation type, else (mixed layouts) its dose.
         std::optional<PerturbationKind> rowKind;
         if (typeCol) rowKind = perturbationKindFromType(type);
-        if (!rowKind && roles.kindsPerRow && doseCol)
+        if (!rowKind && roles.kindsPerRow && doseCol) {
+          // Here a row without a dose is a gene: a dose that is not a number must not make a drug one silently.
+          if (!doseTextIsNumeric(dose, opts.separators))
+            throw InputError(file, "obs/" + roles.dose + " row " + std::to_string(i),
+                             "dose '" + dose + "' of condition '" + label + "' is not a number",
+                             "Fix the value, or choose a column with numeric doses (--dose-col)");
           rowKind = doseTextIsNonZero(dose) ? PerturbationKind::Drug : PerturbationKind::Gene;
+        }
         std::string rowDose = dose;
         if (rowKind == PerturbationKind::Drug) {
           o.defaultKind = PerturbationKind::Drug;
@@ -85,7 +112,12 @@ PerturbationCatalog PerturbationCatalog::build(const DataFrame& obs, const Colum
           if (*rowKind == PerturbationKind::Gene) o.defaultKind = PerturbationKind::Gene;
           rowDose.clear();
         }
-        Perturbation p = parseConditionLabel(label, rowDose, o, "obs/" + roles.condition + " row " + std::to_string(i));
+        Perturbation p;
+        try {
+          p = parseConditionLabel(label, rowDose, o, "obs/" + roles.condition + " row " + std::to_string(i));
+        } catch (const InputError& e) {  // the parser knows the row, not the file
+          throw InputError(file, e.where(), e.problem(), e.hint());
+        }
         // A dose makes a component a drug even in a layout that did not say so.
         for (auto& c : p.components)
           if (c.dose) c.kind = PerturbationKind::Drug;

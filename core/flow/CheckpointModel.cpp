@@ -8,19 +8,6 @@
 
 namespace scdfm {
 
-ModelConfig checkpointModelConfig(const ModelCheckpoint& checkpoint, const std::string& source) {
-  ModelConfig c;
-  try {
-    from_json(checkpoint.modelConfig, c);
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(source, "__metadata__.model_config", std::string("malformed (") + e.what() + ")",
-                     "The checkpoint is corrupt");
-  }
-  if (checkpoint.graphMask) c.n_graph_tokens = checkpoint.graphMask->shape.at(0);
-  c.validate(source);
-  return c;
-}
-
 std::map<std::string, std::vector<std::int64_t>> expectedWeightShapes(const ModelConfig& config) {
   torch::NoGradGuard noGrad;
   ScDfmModelImpl model(config);

@@ -14,6 +14,7 @@
 #include "core/data/GeneGraph.h"
 #include "core/data/GeneVocab.h"
 #include "core/data/Preprocess.h"
+#include "core/data/ExpressionCheck.h"
 #include "core/data/ModelExpression.h"
 #include "core/dist/ByteCodec.h"
 #include "core/dist/GradientAllReduce.h"
@@ -116,6 +117,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     std::vector<std::int64_t> allRows(static_cast<std::size_t>(ds.nCells()));
     for (std::size_t i = 0; i < allRows.size(); ++i) allRows[i] = static_cast<std::int64_t>(i);
     expr = ds.expression(allRows);
+    checkExpressionValues(ds, expr, allRows);
     if (o.normalizeTotal > 0) normalizeTotal(expr, o.normalizeTotal);
     if (o.log1p) log1pInPlace(expr);
   }

@@ -6,6 +6,7 @@
 #include "core/io/H5adMatrixReader.h"
 #include "core/io/Hdf5Read.h"
 #include "core/util/Error.h"
+#include "core/util/MemoryBudget.h"
 
 namespace scdfm::h5ad {
 namespace {
@@ -30,6 +31,8 @@ json nest(const std::vector<T>& flat, const std::vector<hsize_t>& shape, std::si
 template <typename T>
 json shaped(const std::vector<T>& flat, const std::vector<hsize_t>& shape) {
   if (shape.empty()) return flat.empty() ? json() : json(flat.front());
+  // No values: a shape like (10^12, 0) must not become 10^12 empty lists.
+  if (flat.empty()) return json::array();
   std::size_t pos = 0;
   return nest(flat, shape, 0, pos);
 }
@@ -97,8 +100,12 @@ json columnJson(const Column& c) {
 
 }  // namespace
 
-json readJsonElement(const std::string& file, hid_t loc, const std::string& relName, const std::string& absPath) {
+json readJsonElement(const std::string& file, hid_t loc, const std::string& relName, const std::string& absPath,
+                     int depth) {
   Ref at{file, absPath};
+  if (depth > 64)
+    h5::fail(file, absPath, "is nested more than 64 groups deep (a group that links back to its parent?)",
+             "Re-export the file with anndata (adata.write_h5ad)");
   if (h5::isDataset(loc, relName)) {
     Handle ds = h5::openDataset(at, loc, relName);
     return datasetJson(at, ds);
@@ -120,7 +127,7 @@ json readJsonElement(const std::string& file, hid_t loc, const std::string& relN
     return a;
   }
   if (enc == "nullable-integer" || enc == "nullable-boolean") {
-    json v = readJsonElement(file, g, "values", at.child("values").path);
+    json v = readJsonElement(file, g, "values", at.child("values").path, depth + 1);
     if (h5::isDataset(g, "mask")) {
       Handle m = h5::openDataset(at.child("mask"), g, "mask");
       auto mask = h5::readBools(at.child("mask"), m);
@@ -146,7 +153,7 @@ json readJsonElement(const std::string& file, hid_t loc, const std::string& relN
     return s + ", not loaded into uns>";
   }
   json o = json::object();
-  for (const auto& name : h5::childNames(at, g)) o[name] = readJsonElement(file, g, name, at.child(name).path);
+  for (const auto& name : h5::childNames(at, g)) o[name] = readJsonElement(file, g, name, at.child(name).path, depth + 1);
   return o;
 }
 
@@ -202,6 +209,8 @@ RowMatrixF readEmbedding(const std::string& file, hid_t fileId, const std::strin
       h5::fail(file, at.path, "has " + std::to_string(shape.size()) + " dimensions; expected a 1-D or 2-D array",
                "Store embeddings as rows x components");
     checkRows(static_cast<std::int64_t>(shape[0]));
+    // Rows match the cells, so only a damaged column count can be huge here.
+    checkAllocation(file, at.path, shape[0], shape.size() == 2 ? shape[1] : 1, sizeof(float), "reading this embedding");
     out.resize(static_cast<std::int64_t>(shape[0]), shape.size() == 2 ? static_cast<std::int64_t>(shape[1]) : 1);
     if (out.size() > 0) h5::readAllInto(at, ds, H5T_NATIVE_FLOAT, out.data());
     return out;
@@ -220,6 +229,7 @@ RowMatrixF readEmbedding(const std::string& file, hid_t fileId, const std::strin
   }
   MatrixInfo info = probeMatrix(file, fileId, "/" + rel);
   checkRows(info.rows);
+  checkAllocation(file, at.path, info.rows, info.cols, sizeof(float), "reading this embedding");
   return readMatrix(file, fileId, info).toDense();
 }
 

@@ -12,9 +12,10 @@
 
 namespace scdfm::h5ad {
 
-// One element (group or dataset) as JSON.
+// One element (group or dataset) as JSON. `depth` counts the groups above it:
+// hard links can make a group its own descendant, so deep nesting is refused.
 nlohmann::json readJsonElement(const std::string& file, hid_t loc, const std::string& relName,
-                               const std::string& absPath);
+                               const std::string& absPath, int depth = 0);
 
 // Keys of obsm/varm ("obsm" or "varm"), empty when absent.
 std::vector<std::string> embeddingKeys(const std::string& file, hid_t fileId, const std::string& group);

@@ -7,6 +7,7 @@
 #include "core/io/Hdf5ParallelRead.h"
 #include "core/io/Hdf5Read.h"
 #include "core/util/Error.h"
+#include "core/util/MemoryBudget.h"
 
 namespace scdfm::h5ad {
 namespace {
@@ -19,6 +20,12 @@ constexpr hsize_t kMaxGap = 4096;                     // read through gaps this 
 constexpr const char* kRewriteHint = "Re-export the file from Python (adata.write_h5ad) or repair the matrix";
 
 std::string rel(const std::string& absPath) { return absPath.substr(1); }
+
+// Stored entries of a sparse result (value + column index each) and its row offsets.
+void checkSparseSize(const std::string& file, const MatrixInfo& info, std::int64_t rows, std::int64_t nnz) {
+  checkAllocation(file, info.path, static_cast<std::uint64_t>(nnz) + static_cast<std::uint64_t>(rows) + 1,
+                  sizeof(float) + sizeof(std::int64_t), "reading " + std::to_string(nnz) + " stored entries");
+}
 
 struct SparseParts {
   Handle data, indices;
@@ -125,6 +132,7 @@ ExpressionMatrix readCsr(const std::string& file, hid_t fileId, const MatrixInfo
   SparseParts p = openSparse(file, fileId, info, false);
   const std::int64_t base = p.indptr.front();
   const std::int64_t nnz = p.indptr.back() - base;
+  checkSparseSize(file, info, info.rows, nnz);
   ExpressionMatrix out = emptyResult(info);
   out.csr.resize(info.rows, info.cols);
   out.csr.resizeNonZeros(nnz);
@@ -150,6 +158,7 @@ ExpressionMatrix readCsrRows(const std::string& file, hid_t fileId, const Matrix
     auto r = static_cast<std::size_t>(rows[i]);
     outerVec[i + 1] = outerVec[i] + (p.indptr[r + 1] - p.indptr[r]);
   }
+  checkSparseSize(file, info, static_cast<std::int64_t>(n), outerVec[n]);
   out.csr.resizeNonZeros(outerVec[n]);
   std::copy(outerVec.begin(), outerVec.end(), out.csr.outerIndexPtr());
   // Visit the requests in file order and read coalesced runs.
@@ -196,6 +205,9 @@ ExpressionMatrix readCsrRows(const std::string& file, hid_t fileId, const Matrix
 ExpressionMatrix readCscAsCsr(const std::string& file, hid_t fileId, const MatrixInfo& info,
                               const std::vector<std::int64_t>* rows) {
   SparseParts p = openSparse(file, fileId, info, false);
+  // The shape's row count is not tied to indptr's length here (CSC): bound it.
+  checkAllocation(file, info.path, static_cast<std::uint64_t>(info.rows) + (rows ? rows->size() : 0),
+                  sizeof(std::int64_t) + sizeof(std::vector<int>), "converting this CSC matrix to rows");
   // outRows[r] = output positions of file row r (several when duplicated).
   std::vector<std::int64_t> firstPos(static_cast<std::size_t>(info.rows), -1), nextPos;
   std::int64_t nOut = info.rows;
@@ -258,6 +270,7 @@ ExpressionMatrix readCscAsCsr(const std::string& file, hid_t fileId, const Matri
 ExpressionMatrix readDense(const std::string& file, hid_t fileId, const MatrixInfo& info) {
   Ref at{file, info.path};
   Handle d = h5::openDataset(at, fileId, rel(info.path));
+  checkAllocation(file, info.path, info.rows, info.cols, sizeof(float), "reading this matrix");
   ExpressionMatrix out = emptyResult(info);
   out.dense.resize(info.rows, info.cols);
   // Row blocks keep HDF5's conversion buffers small for float64/int files.
@@ -273,6 +286,7 @@ ExpressionMatrix readDenseRows(const std::string& file, hid_t fileId, const Matr
                                const std::vector<std::int64_t>& rows) {
   Ref at{file, info.path};
   Handle d = h5::openDataset(at, fileId, rel(info.path), true);
+  checkAllocation(file, info.path, rows.size(), info.cols, sizeof(float), "reading these rows");
   ExpressionMatrix out = emptyResult(info);
   out.dense.resize(static_cast<std::int64_t>(rows.size()), info.cols);
   std::size_t i = 0;

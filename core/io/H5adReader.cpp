@@ -7,6 +7,7 @@
 #include "core/io/H5adDataFrameReader.h"
 #include "core/io/H5adElementReader.h"
 #include "core/io/H5adMatrixReader.h"
+#include "core/io/Hdf5GuardedDriver.h"
 #include "core/io/Hdf5Read.h"
 #include "core/util/Error.h"
 
@@ -74,7 +75,9 @@ H5adReader::H5adReader(const std::string& path) : impl_(std::make_unique<Impl>()
                      "Choose an AnnData .h5ad file; if it should be one, it may be truncated or a different format "
                      "(.loom, .mtx, .csv need converting with scanpy first)");
   }
-  d.file = h5::fileHandle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  // Closed after the error text is taken: every HDF5 call clears the error stack.
+  Handle fapl = h5::plistHandle(h5::guardedFileAccess());
+  d.file = h5::fileHandle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.valid() ? fapl.get() : H5P_DEFAULT));
   if (!d.file.valid())
     throw InputError(path, "", "cannot be opened as HDF5: " + h5::errorStackText(),
                      "The file may be truncated or damaged (e.g. an interrupted download or copy); fetch it again");

@@ -12,7 +12,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/io/Hdf5GuardedDriver.h"
 #include "core/util/Error.h"
+#include "core/util/MemoryBudget.h"
 #include "core/util/Threads.h"
 
 namespace scdfm::h5 {
@@ -137,7 +139,7 @@ bool readRangeParallel(const Ref& at, hid_t ds, Target target, hsize_t start, hs
     hsize_t userblock = 1;
     if (!fcpl.valid() || H5Pget_userblock(fcpl, &userblock) < 0 || userblock != 0) return false;
     Handle fapl = plistHandle(H5Fget_access_plist(file));
-    if (!fapl.valid() || H5Pget_driver(fapl) != H5FD_SEC2) return false;
+    if (!fapl.valid() || (H5Pget_driver(fapl) != H5FD_SEC2 && H5Pget_driver(fapl) != guardedDriverId())) return false;
   }
   Handle dcpl = plistHandle(H5Dget_create_plist(ds));
   const H5D_layout_t layout = H5Pget_layout(dcpl);
@@ -170,6 +172,10 @@ bool readRangeParallel(const Ref& at, hid_t ds, Target target, hsize_t start, hs
     }
     hsize_t chunk = 0;
     if (H5Pget_chunk(dcpl, 1, &chunk) != 1 || chunk == 0) return false;
+    // Tiny chunks would make a piece list larger than the data: HDF5's own reader copes.
+    if (count / chunk > (hsize_t(1) << 20)) return false;
+    // A decoded chunk is held whole (per thread); its size comes from the file.
+    checkAllocation(at.file, at.path, chunk, esize * 2, "decoding one chunk of this dataset");
     for (hsize_t k = start / chunk; k * chunk < end; ++k) {
       Piece p;
       hsize_t offset = k * chunk;
@@ -178,6 +184,11 @@ bool readRangeParallel(const Ref& at, hid_t ds, Target target, hsize_t start, hs
         H5Eclear2(H5E_DEFAULT);
         return false;  // unallocated (fill-value) chunk: let HDF5 handle it
       }
+      if (size > chunk * esize + chunk * esize / 256 + 1024)  // deflate grows incompressible data only slightly
+        fail(at.file, at.path,
+             "a chunk claims " + std::to_string(size) + " stored bytes for " + std::to_string(chunk * esize) +
+                 " bytes of data",
+             "The file is damaged; re-export it from Python (adata.write_h5ad)");
       p.bytes = size;
       p.first = offset;
       p.elems = chunk;  // decoded chunks are always whole

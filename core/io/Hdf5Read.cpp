@@ -9,7 +9,10 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/io/Hdf5HeapCheck.h"
 #include "core/util/Error.h"
+#include "core/util/MemoryBudget.h"
+#include "core/util/Utf8.h"
 
 namespace scdfm::h5 {
 namespace {
@@ -84,7 +87,10 @@ std::vector<T> readNumeric(const Ref& at, hid_t ds, const std::string& field, hi
   hsize_t per = 1;
   Handle mt = memTypeLike(inner, nativeBase, &per);
   Handle wrapped = wrapField(field, mt);
-  std::vector<T> out(npoints(at, ds) * per);
+  const hsize_t n = npoints(at, ds);
+  // per < 2^32: HDF5 stores a datatype's size in 4 bytes.
+  checkAllocation(at.file, at.path, n, per * sizeof(T), "reading this dataset");
+  std::vector<T> out(n * per);
   if (!out.empty()) readWhole(at, ds, wrapped, out.data(), field);
   return out;
 }
@@ -186,10 +192,38 @@ Handle openGroup(const Ref& at, hid_t loc, const std::string& relPath) {
   return g;
 }
 
+namespace {
+// HDF5 1.10 copies a compact dataset's bytes out of its object header without
+// checking that the header holds as many as the shape needs: a damaged size
+// crashed the reader (found by fuzzing). Written contiguous data is checked
+// the same way; unwritten data (no address) reads as fill values.
+void checkStorage(const Ref& at, hid_t ds) {
+  Handle dcpl = plistHandle(H5Dget_create_plist(ds));
+  if (!dcpl.valid()) return;
+  const H5D_layout_t layout = H5Pget_layout(dcpl);
+  if (layout != H5D_COMPACT && layout != H5D_CONTIGUOUS) return;
+  if (layout == H5D_CONTIGUOUS && H5Dget_offset(ds) == HADDR_UNDEF) {
+    H5Eclear2(H5E_DEFAULT);
+    return;
+  }
+  Handle type = typeHandle(H5Dget_type(ds));
+  // In-memory size: a lower bound of the stored one (a variable-length
+  // element is a pointer here and a 16-byte heap reference in the file).
+  const std::size_t size = type.valid() ? H5Tget_size(type) : 0;
+  const hsize_t n = npoints(at, ds), have = H5Dget_storage_size(ds);
+  if (size != 0 && have / size < n)
+    fail(at.file, at.path,
+         "stores " + std::to_string(have) + " bytes of data but its shape needs " + std::to_string(n) +
+             " elements of " + std::to_string(size) + " bytes",
+         kDamagedHint);
+}
+}  // namespace
+
 Handle openDataset(const Ref& at, hid_t loc, const std::string& relPath, bool largeCache) {
   Handle d = datasetHandle(H5Dopen2(loc, relPath.c_str(), H5P_DEFAULT));
   if (!d.valid()) fail(at.file, at.path, "cannot open the dataset: " + errorStackText(), kDamagedHint);
   checkFilters(at, d);
+  checkStorage(at, d);
   if (!largeCache) return d;
   // Row-subset reads revisit the same compressed chunks; a 64 MB cache keeps
   // them decoded instead of inflating a chunk once per row. Unfiltered
@@ -210,18 +244,21 @@ bool hasAttr(hid_t obj, const char* name) {
 }
 
 namespace {
-std::vector<std::string> readStringAttrValues(const Ref& at, hid_t attr, const char* name) {
+std::vector<std::string> readStringAttrValues(const Ref& at, hid_t obj, hid_t attr, const char* name) {
   Handle type = typeHandle(H5Aget_type(attr));
   Handle space = spaceHandle(H5Aget_space(attr));
   hssize_t n = H5Sget_simple_extent_npoints(space);
   std::vector<std::string> out;
   if (n <= 0) return out;
   const std::string where = at.path + " (attribute '" + name + "')";
+  checkAllocation(at.file, where, static_cast<std::uint64_t>(n), sizeof(std::string) + H5Tget_size(type),
+                  "reading this attribute");
   if (H5Tget_class(type) != H5T_STRING) {
     fail(at.file, where, "expected a string attribute but found " + dtypeName(type),
          "Rewrite the file with anndata 0.8 or newer");
   }
   if (H5Tis_variable_str(type) > 0) {
+    checkAttributeHeapReferences(at, obj, name);
     Handle mt = typeHandle(H5Tcopy(H5T_C_S1));
     H5Tset_size(mt, H5T_VARIABLE);
     H5Tset_cset(mt, H5Tget_cset(type));
@@ -251,7 +288,7 @@ std::optional<std::string> stringAttr(const Ref& at, hid_t obj, const char* name
   if (!hasAttr(obj, name)) return std::nullopt;
   Handle a = attrHandle(H5Aopen(obj, name, H5P_DEFAULT));
   if (!a.valid()) fail(at.file, at.path, std::string("cannot open attribute '") + name + "'", kDamagedHint);
-  auto v = readStringAttrValues(at, a, name);
+  auto v = readStringAttrValues(at, obj, a, name);
   if (v.empty()) return std::string();
   return v.front();
 }
@@ -260,7 +297,7 @@ std::vector<std::string> stringArrayAttr(const Ref& at, hid_t obj, const char* n
   if (!hasAttr(obj, name)) return {};
   Handle a = attrHandle(H5Aopen(obj, name, H5P_DEFAULT));
   if (!a.valid()) fail(at.file, at.path, std::string("cannot open attribute '") + name + "'", kDamagedHint);
-  return readStringAttrValues(at, a, name);
+  return readStringAttrValues(at, obj, a, name);
 }
 
 std::vector<std::int64_t> intArrayAttr(const Ref& at, hid_t obj, const char* name) {
@@ -273,6 +310,7 @@ std::vector<std::int64_t> intArrayAttr(const Ref& at, hid_t obj, const char* nam
   ElemKind k = elemKind(type);
   if (k != ElemKind::Integer && k != ElemKind::Unsigned && k != ElemKind::Float)
     fail(at.file, where, "expected integers but found " + dtypeName(type), "Rewrite the file with anndata");
+  checkAllocation(at.file, where, static_cast<std::uint64_t>(std::max<hssize_t>(n, 0)), 8, "reading this attribute");
   std::vector<std::int64_t> out(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
   if (!out.empty() && H5Aread(a, H5T_NATIVE_INT64, out.data()) < 0)
     fail(at.file, where, "cannot read: " + errorStackText(), kDamagedHint);
@@ -435,7 +473,9 @@ std::vector<std::uint8_t> readBools(const Ref& at, hid_t ds, const std::string& 
   if (k == ElemKind::Bool) {
     Handle mt = typeHandle(H5Tget_native_type(ft, H5T_DIR_ASCEND));
     Handle wrapped = wrapField(field, mt);
-    std::vector<std::int8_t> raw(npoints(at, ds));
+    const hsize_t n = npoints(at, ds);
+    checkAllocation(at.file, at.path, n, 1, "reading this dataset");
+    std::vector<std::int8_t> raw(n);
     if (!raw.empty()) readWhole(at, ds, wrapped, raw.data(), field);
     return std::vector<std::uint8_t>(raw.begin(), raw.end());
   }
@@ -463,9 +503,12 @@ std::vector<std::string> readStrings(const Ref& at, hid_t ds, const std::string&
   }
   if (k != ElemKind::String) fail(at.file, where, "expected strings but found " + dtypeName(ft), "Store this entry as strings");
   hsize_t n = npoints(at, ds);
+  // Each entry becomes a std::string besides its bytes in the read buffer.
+  checkAllocation(at.file, where, n, sizeof(std::string) + H5Tget_size(ft), "reading these strings");
   out.reserve(n);
   if (n == 0) return out;
   if (H5Tis_variable_str(ft) > 0) {
+    if (field.empty()) checkDatasetHeapReferences(at, ds, n);
     Handle mt = typeHandle(H5Tcopy(H5T_C_S1));
     H5Tset_size(mt, H5T_VARIABLE);
     H5Tset_cset(mt, H5Tget_cset(ft));
@@ -524,25 +567,6 @@ void readRows(const Ref& at, hid_t ds, hid_t memType, hsize_t row, hsize_t count
 }
 
 void readAllInto(const Ref& at, hid_t ds, hid_t memType, void* out) { readWhole(at, ds, memType, out, {}); }
-
-bool isValidUtf8(const std::string& s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  std::size_t n = s.size(), i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > n) return false;
-    for (int k = 1; k < len; ++k)
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-    if (len == 2 && c < 0xC2) return false;  // overlong
-    i += len;
-  }
-  return true;
-}
 
 std::string formatNumber(double v) {
   if (std::isnan(v)) return "nan";

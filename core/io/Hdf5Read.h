@@ -77,7 +77,6 @@ void readRows(const Ref& at, hid_t ds, hid_t memType, hsize_t row, hsize_t count
 // The whole dataset converted to memType.
 void readAllInto(const Ref& at, hid_t ds, hid_t memType, void* out);
 
-bool isValidUtf8(const std::string& s);
 std::string formatNumber(double v);
 
 }  // namespace scdfm::h5

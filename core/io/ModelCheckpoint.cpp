@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "core/io/TorchZipReader.h"
 #include "core/util/Error.h"
 #include "core/util/Strings.h"
 
@@ -263,6 +264,10 @@ void writeModelCheckpoint(const std::string& path, const ModelCheckpoint& c) {
 }
 
 ModelCheckpoint readModelCheckpoint(const std::string& path) {
+  if (looksLikeTorchZip(path))
+    throw InputError(path, "", "is a PyTorch checkpoint (torch.save), not an scDFM Studio .safetensors checkpoint",
+                     "Convert it first: scdfm import " + path + " --out model.safetensors [--vocab tokenizer.json] "
+                     "[--mask mask.pt]");
   SafetensorsFile f = readSafetensors(path);
   auto fmtIt = f.metadata.find("format");
   if (fmtIt == f.metadata.end() || fmtIt->second != kCheckpointFormat)

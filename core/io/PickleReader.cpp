@@ -2,8 +2,11 @@
 
 #include <cstring>
 #include <fmt/format.h>
+#include <unordered_map>
 
 #include "core/util/Error.h"
+#include "core/util/MemoryBudget.h"
+#include "core/util/Utf8.h"
 
 namespace scdfm {
 namespace {
@@ -45,9 +48,14 @@ RawTensor materialise(const PyValue& storage, DType dtype, std::int64_t offset, 
   for (std::size_t d = 0; d < size.size(); ++d) {
     if (size[d] < 0 || stride[d] < 0)
       throw InputError(file, "tensor", "negative size or stride", "The checkpoint is corrupt");
-    numel *= size[d];
-    if (size[d] > 0) maxIndex += (size[d] - 1) * stride[d];
+    std::int64_t reach = 0;
+    if (__builtin_mul_overflow(numel, size[d], &numel) ||
+        (size[d] > 0 && (__builtin_mul_overflow(size[d] - 1, stride[d], &reach) ||
+                         __builtin_add_overflow(maxIndex, reach, &maxIndex))))
+      throw InputError(file, "tensor", "impossibly large size or stride", "The checkpoint is corrupt");
   }
+  // A view with stride 0 (an expanded tensor) may be far larger than its storage.
+  checkAllocation(file, "tensor", static_cast<std::uint64_t>(numel), es, "materialising a tensor");
   if (offset < 0 || (numel > 0 && maxIndex >= storageNumel))
     throw InputError(file, "tensor",
                      fmt::format("view (offset {}, last element {}) reaches past its storage of {} elements", offset,
@@ -83,12 +91,80 @@ RawTensor materialise(const PyValue& storage, DType dtype, std::int64_t offset, 
   return t;
 }
 
+// Containers deeper than this are refused (their destructors recurse).
+constexpr std::size_t kMaxNesting = 256;
+
 class Unpickler {
  public:
   Unpickler(const std::vector<std::uint8_t>& bytes, const PersistentLoader& pl, std::string file, std::string entry)
       : b_(bytes), pl_(pl), file_(std::move(file)), entry_(std::move(entry)) {}
+  // Memo references can make a container hold itself, and nesting can be
+  // deep: unless the result was checked and kept, empty every container so
+  // that none leaks in a cycle or is destroyed recursively.
+  ~Unpickler() {
+    if (kept_) return;
+    for (auto& c : containers_) {
+      c->items.clear();
+      c->dict.clear();
+    }
+  }
 
   PyRef run() {
+    PyRef root = parse();
+    checkShape(root);
+    kept_ = true;
+    return root;
+  }
+
+ private:
+  PyRef container(PyValue::Kind k) {
+    auto v = make(k);
+    containers_.push_back(v);
+    return v;
+  }
+
+  // Refuses cycles and nesting deeper than kMaxNesting (iterative DFS).
+  void checkShape(const PyRef& root) {
+    std::unordered_map<const PyValue*, bool> done;  // false while on the DFS path
+    struct Frame {
+      const PyValue* v;
+      std::size_t next;
+    };
+    std::vector<Frame> path{{root.get(), 0}};
+    done[root.get()] = false;
+    auto child = [](const PyValue* v, std::size_t i) -> const PyValue* {
+      if (v->kind == PyValue::Kind::Dict) {
+        if (i >= 2 * v->dict.size()) return nullptr;
+        const auto& kv = v->dict[i / 2];
+        return (i % 2 ? kv.second : kv.first).get();
+      }
+      return i < v->items.size() ? v->items[i].get() : nullptr;
+    };
+    auto isContainer = [](const PyValue* v) {
+      return v->kind == PyValue::Kind::List || v->kind == PyValue::Kind::Tuple || v->kind == PyValue::Kind::Dict;
+    };
+    if (!isContainer(root.get())) return;
+    while (!path.empty()) {
+      Frame& f = path.back();
+      const PyValue* c = child(f.v, f.next++);
+      if (!c) {
+        done[f.v] = true;
+        path.pop_back();
+        continue;
+      }
+      if (!isContainer(c)) continue;
+      auto it = done.find(c);
+      if (it != done.end()) {
+        if (!it->second) fail("a container holds itself (a reference cycle); torch.save never writes one");
+        continue;
+      }
+      if (path.size() >= kMaxNesting) fail("containers nested more than " + std::to_string(kMaxNesting) + " deep");
+      done[c] = false;
+      path.push_back({c, 0});
+    }
+  }
+
+  PyRef parse() {
     while (true) {
       if (pos_ >= b_.size()) fail("the pickle ends without a STOP opcode (file truncated?)");
       const std::size_t at = pos_;
@@ -123,17 +199,17 @@ class Unpickler {
           push(PyValue::real(d));
           break;
         }
-        case 'X': push(PyValue::string(str(static_cast<std::size_t>(le(4))))); break;  // BINUNICODE
-        case 0x8c: push(PyValue::string(str(u8()))); break;                             // SHORT_BINUNICODE
-        case 0x8d: push(PyValue::string(str(static_cast<std::size_t>(le(8))))); break;  // BINUNICODE8
-        case 'T': push(PyValue::string(str(static_cast<std::size_t>(le(4))))); break;  // BINSTRING
-        case 'U': push(PyValue::string(str(u8()))); break;                              // SHORT_BINSTRING
+        case 'X': push(text(static_cast<std::size_t>(le(4)))); break;  // BINUNICODE
+        case 0x8c: push(text(u8())); break;                             // SHORT_BINUNICODE
+        case 0x8d: push(text(static_cast<std::size_t>(le(8)))); break;  // BINUNICODE8
+        case 'T': push(text(static_cast<std::size_t>(le(4)))); break;  // BINSTRING
+        case 'U': push(text(u8())); break;                              // SHORT_BINSTRING
         case 'B': push(bytesValue(str(static_cast<std::size_t>(le(4))))); break;        // BINBYTES
         case 'C': push(bytesValue(str(u8()))); break;                                   // SHORT_BINBYTES
         case 0x8e: push(bytesValue(str(static_cast<std::size_t>(le(8))))); break;       // BINBYTES8
-        case ')': push(make(PyValue::Kind::Tuple)); break;
+        case ')': push(container(PyValue::Kind::Tuple)); break;
         case 't': {
-          auto t = make(PyValue::Kind::Tuple);
+          auto t = container(PyValue::Kind::Tuple);
           t->items = popMark();
           push(t);
           break;
@@ -141,15 +217,15 @@ class Unpickler {
         case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
           const std::size_t n = op - 0x84u;
           if (stack_.size() - base() < n) fail("TUPLE" + std::to_string(n) + " needs more items on the stack");
-          auto t = make(PyValue::Kind::Tuple);
+          auto t = container(PyValue::Kind::Tuple);
           t->items.assign(stack_.end() - static_cast<std::ptrdiff_t>(n), stack_.end());
           stack_.resize(stack_.size() - n);
           push(t);
           break;
         }
-        case ']': push(make(PyValue::Kind::List)); break;
+        case ']': push(container(PyValue::Kind::List)); break;
         case 'l': {
-          auto l = make(PyValue::Kind::List);
+          auto l = container(PyValue::Kind::List);
           l->items = popMark();
           push(l);
           break;
@@ -166,10 +242,10 @@ class Unpickler {
           l.items.insert(l.items.end(), vs.begin(), vs.end());
           break;
         }
-        case '}': push(make(PyValue::Kind::Dict)); break;
+        case '}': push(container(PyValue::Kind::Dict)); break;
         case 'd': {
           auto vs = popMark();
-          auto d = make(PyValue::Kind::Dict);
+          auto d = container(PyValue::Kind::Dict);
           setItems(*d, vs);
           push(d);
           break;
@@ -185,7 +261,7 @@ class Unpickler {
           setItems(topOf(PyValue::Kind::Dict, "SETITEMS"), vs);
           break;
         }
-        case 0x8f: push(make(PyValue::Kind::List)); break;  // EMPTY_SET (held as a list)
+        case 0x8f: push(container(PyValue::Kind::List)); break;  // EMPTY_SET (held as a list)
         case 0x90: {                                         // ADDITEMS
           auto vs = popMark();
           auto& l = topOf(PyValue::Kind::List, "ADDITEMS");
@@ -193,7 +269,7 @@ class Unpickler {
           break;
         }
         case 0x91: {  // FROZENSET
-          auto l = make(PyValue::Kind::List);
+          auto l = container(PyValue::Kind::List);
           l->items = popMark();
           push(l);
           break;
@@ -256,7 +332,6 @@ class Unpickler {
     }
   }
 
- private:
   [[noreturn]] void fail(const std::string& problem) const {
     throw InputError(file_, entry_ + " at byte " + std::to_string(pos_), problem,
                      "The checkpoint is corrupt or was not written by torch.save");
@@ -286,6 +361,12 @@ class Unpickler {
   std::string str(std::size_t n) {
     auto p = take(n);
     return std::string(reinterpret_cast<const char*>(p), n);
+  }
+  // A Python str: Python itself refuses to unpickle one that is not UTF-8.
+  PyRef text(std::size_t n) {
+    std::string s = str(n);
+    if (!isValidUtf8(s)) fail("a string is not valid UTF-8");
+    return PyValue::string(std::move(s));
   }
   std::string line() {
     std::size_t end = pos_;
@@ -338,24 +419,22 @@ class Unpickler {
   }
   void setItems(PyValue& d, const std::vector<PyRef>& kv) {
     if (kv.size() % 2 != 0) fail("odd number of items for a dict");
+    auto& index = dictIndex_[&d];
     for (std::size_t k = 0; k < kv.size(); k += 2) {
-      bool replaced = false;
-      for (auto& [key, val] : d.dict)
-        if (sameKey(*key, *kv[k])) {
-          val = kv[k + 1];
-          replaced = true;
-          break;
-        }
-      if (!replaced) d.dict.emplace_back(kv[k], kv[k + 1]);
+      auto [it, added] = index.emplace(keyIdentity(*kv[k]), d.dict.size());
+      if (added)
+        d.dict.emplace_back(kv[k], kv[k + 1]);
+      else
+        d.dict[it->second].second = kv[k + 1];
     }
   }
-  static bool sameKey(const PyValue& a, const PyValue& b) {
-    if (a.kind != b.kind) return false;
+  // Equal for keys Python would treat as the same (str, int, bool by value; others by object).
+  static std::string keyIdentity(const PyValue& a) {
     switch (a.kind) {
-      case PyValue::Kind::String: return a.text == b.text;
-      case PyValue::Kind::Int: return a.i == b.i;
-      case PyValue::Kind::Bool: return a.b == b.b;
-      default: return &a == &b;
+      case PyValue::Kind::String: return "s" + a.text;
+      case PyValue::Kind::Int: return "i" + std::to_string(a.i);
+      case PyValue::Kind::Bool: return a.b ? "b1" : "b0";
+      default: return "p" + std::to_string(reinterpret_cast<std::uintptr_t>(&a));
     }
   }
   PyRef memoGet(std::size_t k) {
@@ -363,7 +442,8 @@ class Unpickler {
     return memo_[k];
   }
   void memoPut(std::size_t k) {
-    if (k > (1u << 26)) fail("memo key too large");
+    // torch.save numbers memo entries 0, 1, 2, ...: one per object, so fewer than the pickle's bytes.
+    if (k > b_.size()) fail("memo key " + std::to_string(k) + " is larger than the pickle");
     if (memo_.size() <= k) memo_.resize(k + 1);
     memo_[k] = top();
     memoNext_ = std::max(memoNext_, k + 1);
@@ -416,10 +496,12 @@ class Unpickler {
     } else if (storage->storageUntyped) {
       fail("untyped storage without a dtype");
     }
-    PyValue typed = *storage;
     auto t = make(PyValue::Kind::Tensor);
-    t->tensor = materialise(typed, dtype, intArg(a[1], "storage offset"), intTuple(a[2], "size"),
+    t->tensor = materialise(*storage, dtype, intArg(a[1], "storage offset"), intTuple(a[2], "size"),
                             intTuple(a[3], "stride"), file_);
+    // Each rebuild copies its view: a few pickle bytes can repeat one large storage.
+    tensorBytes_ += t->tensor.data.size();
+    checkAllocation(file_, entry_, tensorBytes_, 1, "the tensors of this checkpoint");
     return t;
   }
 
@@ -429,7 +511,7 @@ class Unpickler {
     const auto& a = args->items;
     const std::string& n = fn->text;
     if (n == "collections.OrderedDict") {
-      auto d = make(PyValue::Kind::Dict);
+      auto d = container(PyValue::Kind::Dict);
       if (!a.empty() && (a[0]->kind == PyValue::Kind::List || a[0]->kind == PyValue::Kind::Tuple))
         for (const auto& pair : a[0]->items) {
           if ((pair->kind != PyValue::Kind::Tuple && pair->kind != PyValue::Kind::List) || pair->items.size() != 2)
@@ -464,7 +546,7 @@ class Unpickler {
     }
     if (n == "builtins.set" || n == "builtins.frozenset" || n == "__builtin__.set" ||
         n == "__builtin__.frozenset") {
-      auto l = make(PyValue::Kind::List);
+      auto l = container(PyValue::Kind::List);
       if (!a.empty() && (a[0]->kind == PyValue::Kind::List || a[0]->kind == PyValue::Kind::Tuple))
         l->items = a[0]->items;
       return l;
@@ -481,6 +563,11 @@ class Unpickler {
   std::vector<std::size_t> marks_;
   std::vector<PyRef> memo_;
   std::size_t memoNext_ = 0;
+  std::vector<PyRef> containers_;  // every list, tuple and dict made
+  bool kept_ = false;
+  std::uint64_t tensorBytes_ = 0;  // materialised so far
+  // Per dict: key → position, so SETITEMS stays linear for large dicts.
+  std::unordered_map<const PyValue*, std::unordered_map<std::string, std::size_t>> dictIndex_;
 };
 
 }  // namespace

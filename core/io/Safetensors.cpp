@@ -6,6 +6,7 @@
 
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/MemoryBudget.h"
 
 namespace scdfm {
 namespace {
@@ -83,6 +84,7 @@ SafetensorsFile readImpl(const std::string& path, bool withData) {
   SafetensorsFile out;
   out.path = path;
   const std::uint64_t dataStart = 8 + headerLen, dataSize = fileSize - dataStart;
+  std::uint64_t dataRead = 0;
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (it.key() == "__metadata__") {
       if (it->is_object())
@@ -100,12 +102,18 @@ SafetensorsFile readImpl(const std::string& path, bool withData) {
       if (off.size() != 2 || off[0] > off[1] || off[1] > dataSize)
         throw InputError(path, "tensor '" + name + "'", "data offsets lie outside the file",
                          "The file is truncated or corrupt");
-      for (auto s : t.shape)
-        if (s < 0) throw InputError(path, "tensor '" + name + "'", "negative dimension", "The file is corrupt");
-      if (static_cast<std::uint64_t>(t.numel()) * dtypeSize(t.dtype) != off[1] - off[0])
+      std::int64_t numel = 0;
+      if (!checkedProduct(t.shape.data(), t.shape.size(), &numel))
+        throw InputError(path, "tensor '" + name + "'", "negative or impossibly large dimensions",
+                         "The file is corrupt");
+      const std::uint64_t bytes = off[1] - off[0];  // ≤ the file size, so the product below cannot wrap
+      if (static_cast<std::uint64_t>(numel) > bytes || static_cast<std::uint64_t>(numel) * dtypeSize(t.dtype) != bytes)
         throw InputError(path, "tensor '" + name + "'", "byte size does not match dtype and shape",
                          "The file is corrupt");
       if (withData) {
+        // Entries may overlap, so many of them can copy one large region again and again.
+        dataRead += off[1] - off[0];
+        checkAllocation(path, "tensor '" + name + "'", dataRead, 1, "the tensors of this file");
         t.data.resize(off[1] - off[0]);
         in.seekg(static_cast<std::streamoff>(dataStart + off[0]));
         if (!in.read(reinterpret_cast<char*>(t.data.data()), static_cast<std::streamsize>(t.data.size())))

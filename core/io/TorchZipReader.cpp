@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/Error.h"
+#include "core/util/MemoryBudget.h"
 #include "core/util/Strings.h"
 
 namespace scdfm {
@@ -62,6 +63,9 @@ class ZipArchive {
     auto local = bytesAt(e.localOffset, 30, "local header of '" + e.name + "'");
     if (u32(local.data()) != 0x04034b50u) corrupt("local header of '" + e.name + "' has a bad signature");
     const std::uint64_t dataAt = e.localOffset + 30 + u16(local.data() + 26) + u16(local.data() + 28);
+    // Entries may share bytes, so many of them can copy one large region again and again.
+    bytesRead_ += e.size;
+    checkAllocation(path_, "zip entry '" + e.name + "'", bytesRead_, 1, "the entries read from this archive");
     auto data = bytesAt(dataAt, e.size, "data of '" + e.name + "'");
     if (crc32(data.data(), data.size()) != e.crc) corrupt("entry '" + e.name + "' fails its CRC-32 check");
     return data;
@@ -162,6 +166,7 @@ class ZipArchive {
   std::string path_;
   std::ifstream in_;
   std::uint64_t fileSize_ = 0;
+  std::uint64_t bytesRead_ = 0;
   std::vector<ZipEntry> entries_;
 };
 
@@ -171,22 +176,35 @@ void swapBytes(std::vector<std::uint8_t>& bytes, std::size_t elemSize) {
     for (std::size_t a = 0, b = elemSize - 1; a < b; ++a, --b) std::swap(bytes[i + a], bytes[i + b]);
 }
 
-void collect(const PyRef& v, const std::string& path, TorchCheckpoint& out, int depth) {
+// Paths visited and tensor bytes copied while collecting: a pickle may refer
+// to one object many times (memo), so a small file can name billions of paths.
+struct CollectBudget {
+  std::size_t paths = 0;
+  std::uint64_t tensorBytes = 0;
+};
+constexpr std::size_t kMaxPaths = 1'000'000;
+
+void collect(const PyRef& v, const std::string& path, TorchCheckpoint& out, int depth, CollectBudget& budget) {
   if (depth > 64) throw InputError(out.path, path, "objects nested too deeply", "The checkpoint is corrupt");
+  if (++budget.paths > kMaxPaths)
+    throw InputError(out.path, "", "the pickle refers to its objects more than a million times",
+                     "The checkpoint is corrupt or not a state_dict");
   auto join = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
   switch (v->kind) {
     case PyValue::Kind::Tensor:
+      budget.tensorBytes += v->tensor.data.size();
+      checkAllocation(out.path, path, budget.tensorBytes, 1, "the tensors of this checkpoint");
       if (out.tensors.emplace(path, v->tensor).second) out.tensorOrder.push_back(path);
       break;
     case PyValue::Kind::Dict:
       for (const auto& [k, x] : v->dict) {
         std::string key = k->kind == PyValue::Kind::String ? k->text : k->repr();
-        collect(x, join(key), out, depth + 1);
+        collect(x, join(key), out, depth + 1, budget);
       }
       break;
     case PyValue::Kind::List:
     case PyValue::Kind::Tuple:
-      for (std::size_t i = 0; i < v->items.size(); ++i) collect(v->items[i], join(std::to_string(i)), out, depth + 1);
+      for (std::size_t i = 0; i < v->items.size(); ++i) collect(v->items[i], join(std::to_string(i)), out, depth + 1, budget);
       break;
     case PyValue::Kind::None:
     case PyValue::Kind::Bool:
@@ -282,7 +300,8 @@ TorchCheckpoint readTorchCheckpoint(const std::string& path) {
   TorchCheckpoint out;
   out.path = path;
   out.root = unpickle(bytes, loader, path, pkl->name);
-  collect(out.root, "", out, 0);
+  CollectBudget budget;
+  collect(out.root, "", out, 0, budget);
   return out;
 }
 

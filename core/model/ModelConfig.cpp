@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/util/Error.h"
+#include "core/util/MemoryBudget.h"
 
 namespace scdfm {
 
@@ -22,7 +23,7 @@ void ModelConfig::validate(const std::string& source) const {
   if (nlayers <= 0) bad("nlayers", "must be positive");
   if (ntoken <= pad_tokens) bad("ntoken", "must exceed the number of special tokens");
   if (n_graph_tokens < 0 || n_graph_tokens > ntoken) bad("n_graph_tokens", "must be in [0, ntoken]");
-  if (mlp_ratio <= 0) bad("mlp_ratio", "must be positive");
+  if (!(mlp_ratio > 0) || mlp_ratio > 1024) bad("mlp_ratio", "must be positive (and at most 1024)");
   if (dropout < 0 || dropout >= 1) bad("dropout", "must be in [0, 1)");
   if (model_type != "origin") bad("model_type", "only 'origin' is supported, got '" + model_type + "'");
   if (fusion_method != "differential_perceiver")
@@ -32,6 +33,17 @@ void ModelConfig::validate(const std::string& source) const {
   if (usesLabels() && (n_perturbation_labels < 1 || n_perturbation_labels > ntoken))
     bad("n_perturbation_labels", "must be in [1, ntoken] for 'crisper+label'");
   if (mode != "predict_y") bad("mode", "only 'predict_y' is supported, got '" + mode + "'");
+  if (frequency_embedding_size <= 0) bad("frequency_embedding_size", "must be positive");
+  if (encoder_hidden < 0) bad("encoder_hidden", "must not be negative");
+  // The network is built from these numbers before any weight is compared,
+  // so a damaged configuration must not get to allocate it. A rough count of
+  // the parameters (embeddings, per-layer attention and MLPs, the encoder).
+  const long double d = static_cast<long double>(d_model);
+  const long double params = static_cast<long double>(ntoken + n_perturbation_labels + frequency_embedding_size) * d +
+                             static_cast<long double>(nlayers) * (12 + 2 * mlp_ratio) * d * d +
+                             (8 * d + 2 * static_cast<long double>(encoder_hidden)) * d;
+  checkAllocation(source, "model_config", params > 1e19L ? ~std::uint64_t{0} : static_cast<std::uint64_t>(params),
+                  sizeof(float), "the network this configuration describes");
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {

@@ -10,6 +10,7 @@
 #include "core/io/H5adReader.h"
 #include "core/io/H5adWriter.h"
 #include "core/util/Error.h"
+#include "core/util/MemoryBudget.h"
 
 using namespace scdfm;
 
@@ -96,6 +97,12 @@ def unknown_filter(f):
     h5py.h5d.create(f["obsm"].id, b"X_umap", h5py.h5t.IEEE_F32LE, space, dcpl=dcpl).write(
         h5py.h5s.ALL, h5py.h5s.ALL, v)
 case("unknown_filter", unknown_filter)
+# Sizes that only the header holds (chunked, never written).
+case("huge_uns", lambda f: f["uns"].create_dataset("huge", shape=(10**12,), chunks=(4096,), dtype="f4"))
+def huge_obsm(f):
+    del f["obsm/X_umap"]
+    f["obsm"].create_dataset("X_umap", shape=(7, 10**9), chunks=(7, 4096), dtype="f4")
+case("huge_obsm", huge_obsm)
 with h5py.File(f"{d}/not_anndata.h5ad", "w") as f:
     f["images/a"] = np.zeros(3)
 print("OK")
@@ -115,4 +122,8 @@ print("OK")
   expectInputError(f("no_var"), {"/var", "missing"});
   expectInputError(f("unknown_filter"), {"/obsm/X_umap", "32001"});
   expectInputError(f("not_anndata"), {"not AnnData", "images"});
+  setMemoryBudget(std::uint64_t(1) << 30);  // refused before allocating, whatever this machine has
+  expectInputError(f("huge_uns"), {"/uns/huge", "would need 7.3 TB"});  // read as float64
+  expectInputError(f("huge_obsm"), {"/obsm/X_umap", "would need 26.1 GB"});
+  setMemoryBudget(0);
 }

@@ -241,3 +241,46 @@ with zipfile.ZipFile(path + '.deflate.pt', 'w', compression=zipfile.ZIP_DEFLATED
     EXPECT_NE(std::string(e.what()).find("compressed"), std::string::npos) << e.what();
   }
 }
+
+namespace {
+// The message of the InputError reading `path` raises ("" when none).
+std::string readError(const std::string& path) {
+  try {
+    readTorchCheckpoint(path);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return {};
+}
+}  // namespace
+
+// Small hostile pickles (fuzzing found this class of input): each must be an
+// InputError naming the file, without exhausting time, memory or the stack.
+TEST(TorchZipReader, HostilePicklesAreRefusedCheaply) {
+  if (!haveTorch()) GTEST_SKIP() << "python3 cannot import torch";
+  auto p = make("hostile", R"PY(
+import zipfile
+def archive(name, pkl):
+    with zipfile.ZipFile(path + name, 'w') as z:
+        z.writestr('archive/data.pkl', pkl)
+        z.writestr('archive/byteorder', 'little')
+archive('.cycle.pt', b'\x80\x02]q\x00h\x00a.')                    # a list that holds itself
+archive('.deep.pt', b'\x80\x02' + b']' * 300 + b'a' * 299 + b'.')  # nested 300 deep
+archive('.memo.pt', b'\x80\x02Nr\xff\xff\xff\x7f.')                 # memo index 2^31 in a 12-byte pickle
+# 40 levels, each a list holding the level below twice: 2^40 paths.
+archive('.laughs.pt', b'\x80\x02N' + b'q\x00(h\x00h\x00l' * 40 + b'.')
+# A 1-element storage viewed as 10^12 elements with stride 0 (torch's expand).
+torch.save(torch.ones(1).expand(10**12), path + '.expand.pt')
+)PY");
+  for (const auto& [suffix, needle] : std::vector<std::pair<std::string, std::string>>{
+           {".cycle.pt", "holds itself"},
+           {".deep.pt", "nested more than 256"},
+           {".memo.pt", "memo key"},
+           {".laughs.pt", "more than a million times"},
+           {".expand.pt", "would need"}}) {
+    SCOPED_TRACE(suffix);
+    const std::string msg = readError(p + suffix);
+    EXPECT_NE(msg.find(p + suffix), std::string::npos) << msg;
+    EXPECT_NE(msg.find(needle), std::string::npos) << msg;
+  }
+}
