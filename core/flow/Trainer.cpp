@@ -85,8 +85,10 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   std::vector<std::int64_t> allRows(static_cast<std::size_t>(ds.nCells()));
   for (std::size_t i = 0; i < allRows.size(); ++i) allRows[i] = static_cast<std::int64_t>(i);
   ExpressionMatrix expr = ds.expression(allRows);
+  cancel.throwIfCancelled();
   if (o.normalizeTotal > 0) normalizeTotal(expr, o.normalizeTotal);
   if (o.log1p) log1pInPlace(expr);
+  cancel.throwIfCancelled();
 
   std::vector<const CatalogEntry*> entries;
   std::vector<std::int64_t> forced;
@@ -120,6 +122,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     HvgOptions hopt;
     hopt.nTopGenes = o.nTopGenes;
     selected = selectGenes(highlyVariableGenesSeurat(expr, hopt), forced);
+    cancel.throwIfCancelled();
   } else {
     for (std::int64_t g = 0; g < ds.nGenes(); ++g) selected.push_back(g);
   }
@@ -144,6 +147,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     }
   }
   expr = ExpressionMatrix();
+  cancel.throwIfCancelled();
 
   // --- conditions and split --------------------------------------------------------
   std::vector<Condition> conds;
@@ -236,6 +240,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   }
   cfg.n_graph_tokens = graph.size;
   cfg.validate("model configuration");
+  cancel.throwIfCancelled();
   auto network = ScDfmNetwork::initialized(cfg, mask, o.seed, o.device);
   ScDfmModelImpl& model = network->module();
   const auto device = model.p_mask_embed.device();
@@ -343,11 +348,16 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   const auto B = o.batchSize;
   const auto T = std::min<std::int64_t>(o.genesPerStep > 0 ? o.genesPerStep : G, G);
   const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
+  // Cancel keeps the weights of the completed steps: checked before the
+  // forward pass, before the backward pass and before the update, never after
+  // a partial update, so the saved checkpoint resumes exactly.
+  auto stopIfCancelled = [&](std::int64_t stepsDone) {
+    if (!cancel.cancelled()) return;
+    saveCheckpoint(stepsDone);
+    throw Cancelled();
+  };
   for (std::int64_t step = startStep; step < o.steps; ++step) {
-    if (cancel.cancelled()) {
-      saveCheckpoint(step);
-      cancel.throwIfCancelled();
-    }
+    stopIfCancelled(step);
     // Every draw of this step comes from (seed, step): resume == uninterrupted.
     std::mt19937_64 rng(deriveSeed(o.seed, "step:" + std::to_string(step)));
     auto gen = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(o.seed, "torch:" + std::to_string(step)));
@@ -384,7 +394,9 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
 
     for (auto& [name, p] : params) p.mutable_grad() = torch::Tensor();  // zero_grad(set_to_none=True)
     auto terms = flowMatchingLoss(model, geneIds, source, target, pert, noise, t, lossOptions);
+    stopIfCancelled(step);
     terms.total.backward();
+    stopIfCancelled(step);
     const double lr = cosineLearningRate(step, o.lr, o.lrMin, o.lrPeriod);
     {
       torch::NoGradGuard noGrad;
@@ -424,8 +436,10 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
                     o.steps);
     if (o.checkpointEvery > 0 && (step + 1) % o.checkpointEvery == 0 && !last) saveCheckpoint(step + 1);
   }
+  stopIfCancelled(o.steps);
   progress.report(0.96, "validating");
   if (o.validateEvery <= 0) validate(o.steps);
+  stopIfCancelled(o.steps);
   saveCheckpoint(o.steps);
   progress.report(1.0, "done");
   return result;

@@ -131,6 +131,7 @@ torch::Tensor ScDfmModelImpl::evaluate(const ScDfmContext& ctx, const torch::Ten
   const std::vector<std::int64_t>* cells =
       trace && !trace->attentionCells.empty() ? &trace->attentionCells : nullptr;
   for (std::int64_t i = 0; i < config_.nlayers; ++i) {
+    if (ctx.cancel) ctx.cancel->throwIfCancelled();
     const auto& L = ctx.layers[i];
     h = geneAdaLNList[i]->apply(h, L.gene);
     h = adapterList[i]->forward(h, L.adapterP);
