@@ -282,8 +282,7 @@ void printCondition(const nlohmann::json& c, std::ostream& out) {
   out << "condition " << c["key"].get<std::string>() << ": " << c["n_cells"] << " cells";
   if (c.contains("stored_values"))
     out << ", " << c["stored_values"] << " stored values, mean total per cell " << c["mean_total_per_cell"];
-  out << "
-";
+  out << "\n";
   if (c.contains("top_genes")) {
     std::vector<std::string> parts;
     for (const auto& g : c["top_genes"]) {

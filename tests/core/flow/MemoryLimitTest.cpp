@@ -43,7 +43,7 @@ TEST(MemoryLimit, PredictionRefusedBeforeRunning) {
   }
   EXPECT_EQ(probe.reports.load(), 0);  // no ODE step ran
   EXPECT_EQ(results, 0);
-  req.chunkSize = 64;  // the attention maps of 64 cells at a time fit
+  req.chunkSize = 16;  // the attention maps of 16 cells at a time fit
   req.cells = 128;
   EXPECT_NO_THROW(predictor.predict(ds, req));
 }
