@@ -7,7 +7,7 @@
 #include "core/embed/Pca.h"
 #include "core/embed/Umap.h"
 #include "core/io/H5adReader.h"
-#include "core/util/MemoryBudget.h"
+#include "core/util/AvailableMemory.h"
 
 namespace scdfm::ui {
 

@@ -16,7 +16,7 @@
 #include "core/io/H5adReader.h"
 #include "core/io/H5adWriter.h"
 #include "core/util/Error.h"
-#include "core/util/MemoryBudget.h"
+#include "core/util/AvailableMemory.h"
 #include "core/util/Threads.h"
 
 namespace scdfm::cli {

@@ -1,7 +1,7 @@
 #pragma once
 // Memory an embedding of many cells needs, estimated before anything is read,
 // so that a UMAP of a file too large for the machine is refused with a clear
-// message (core/util/MemoryBudget) instead of ending in the OOM killer.
+// message (core/util/AvailableMemory) instead of ending in the OOM killer.
 #include <cstdint>
 
 namespace scdfm {

@@ -9,7 +9,7 @@
 #include "core/model/ScDfmModel.h"
 #include "core/model/ScDfmNetwork.h"
 #include "core/util/Error.h"
-#include "core/util/MemoryBudget.h"
+#include "core/util/AvailableMemory.h"
 
 namespace scdfm {
 

@@ -14,7 +14,7 @@
 #include "ProcessSupport.h"
 #include "TestSupport.h"
 #include "core/data/Dataset.h"
-#include "core/util/MemoryBudget.h"
+#include "core/util/AvailableMemory.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
 

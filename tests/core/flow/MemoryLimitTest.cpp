@@ -9,7 +9,7 @@
 #include "core/data/Dataset.h"
 #include "core/flow/Predictor.h"
 #include "core/util/Error.h"
-#include "core/util/MemoryBudget.h"
+#include "core/util/AvailableMemory.h"
 
 using namespace scdfm;
 

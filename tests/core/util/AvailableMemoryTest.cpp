@@ -1,6 +1,6 @@
 // Available memory (MemAvailable / cgroup, or the override) and the refusal
 // of work that would not fit, with a message that says what to do.
-#include "core/util/MemoryBudget.h"
+#include "core/util/AvailableMemory.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 using namespace scdfm;
 
-TEST(MemoryBudget, MeasuresTheMachine) {
+TEST(AvailableMemory, MeasuresTheMachine) {
   setMemoryLimitOverride(std::nullopt);
   ::unsetenv("SCDFM_MEMORY_LIMIT");
   const auto a = availableMemoryBytes();
@@ -19,7 +19,7 @@ TEST(MemoryBudget, MeasuresTheMachine) {
   EXPECT_NO_THROW(requireMemory(1e6, "a small job", "ask for less"));
 }
 
-TEST(MemoryBudget, OverrideAndEnvironmentLimit) {
+TEST(AvailableMemory, OverrideAndEnvironmentLimit) {
   setMemoryLimitOverride(64u << 20);
   EXPECT_EQ(availableMemoryBytes(), std::optional<std::uint64_t>(64u << 20));
   EXPECT_NO_THROW(requireMemory(32.0 * (1 << 20), "half", "-"));
@@ -38,7 +38,7 @@ TEST(MemoryBudget, OverrideAndEnvironmentLimit) {
   ::unsetenv("SCDFM_MEMORY_LIMIT");
 }
 
-TEST(MemoryBudget, FormatsSizes) {
+TEST(AvailableMemory, FormatsSizes) {
   EXPECT_EQ(formatBytes(512), "512 bytes");
   EXPECT_EQ(formatBytes(1536), "1.5 KiB");
   EXPECT_EQ(formatBytes(3.0 * (1 << 30)), "3.0 GiB");

@@ -1,4 +1,4 @@
-#include "core/util/MemoryBudget.h"
+#include "core/util/AvailableMemory.h"
 
 #include <algorithm>
 #include <cctype>
