@@ -2,9 +2,12 @@
 authors' model: everything recomputed at every network evaluation, as their
 odeint loop does), for timing against bench_inference. Checks its own output
 against the case's forward.safetensors first. Usage:
-  python3 reference_inference.py <case-folder> [--cells 16] [--threads T] [--points 20]
+  python3 reference_inference.py <case-folder> [--cells 16] [--threads T] [--points 20] [--train-steps K]
+With --train-steps, also times K training steps as bench_inference does (batch
+48: forward, loss, backward, Adam); the loss is the flow-matching MSE only
+(ours adds the MMD term of 48 cells, a small part of a step).
 """
-import argparse, json, math, struct, sys, time
+import argparse, json, math, resource, struct, sys, time
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -122,6 +125,7 @@ def main():
     ap.add_argument("--cells", type=int, default=16)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--points", type=int, default=20)
+    ap.add_argument("--train-steps", type=int, default=0)
     a = ap.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
@@ -158,7 +162,33 @@ def main():
             y = y + (k1 + 3 * (k2 + k3) + k4) * dt * 0.125
         gen, gen_cpu = time.perf_counter() - t0, time.process_time() - c0
     print(f"pytorch reference, {n} cells, {torch.get_num_threads()} threads: {per:.4f} s/eval (cpu {per_cpu:.4f}), "
-          f"generation ({4 * (a.points - 1)} NFE) {gen:.3f} s (cpu {gen_cpu:.3f}), {n / gen:.2f} cells/s")
+          f"generation ({4 * (a.points - 1)} NFE) {gen:.3f} s (cpu {gen_cpu:.3f}), {n / gen:.2f} cells/s, "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    if a.train_steps > 0:
+        train(net, S, a.train_steps)
+
+
+def train(net, S, steps, B=48):
+    params = [w.requires_grad_() for w in net.W.values() if w.is_floating_point()]
+    opt = torch.optim.Adam(params, lr=5e-5)
+    T = S["control"].shape[1]
+    src = S["control"][torch.arange(B) % S["control"].shape[0]]
+    tgt = (src + 0.3 * torch.randn_like(src)).clamp(min=0)
+    g = S["gene_id"][:1].expand(B, -1)
+    p = S["perturbation_id"][:1].expand(B, -1)
+    total = 0.0
+    for s in range(steps + 1):  # step 0 is warm-up
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        noise, t = torch.randn(B, T), torch.rand(B)
+        x_t = (1 - t[:, None]) * noise + t[:, None] * tgt
+        loss = F.mse_loss(net.forward(g, x_t, t, src, p), tgt)
+        loss.backward()
+        opt.step()
+        if s > 0:
+            total += time.perf_counter() - t0
+    print(f"pytorch reference training step (batch {B}, forward+loss+backward+Adam): {total / steps:.3f} s/step, "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,9 @@
 #include "core/flow/Predictor.h"
 #include "core/io/H5adReader.h"
 #include "core/io/ModelCheckpoint.h"
+#include "core/util/AtomicFile.h"
 #include "core/util/BuildInfo.h"
+#include "core/util/Error.h"
 #include "core/util/InstallPaths.h"
 #include "ui/CombinationScreenDialog.h"
 #include "ui/ComparisonDock.h"
@@ -936,7 +938,18 @@ void MainWindow::shootAndQuit() {
   QApplication::processEvents();
   // The combination screen is its own window: picture it when it is open.
   QWidget* subject = screen_ && screen_->isVisible() ? static_cast<QWidget*>(screen_) : this;
-  const bool ok = subject->grab().save(screenshotPath_);
+  // Atomic, like every file the app writes: a kill mid-write keeps the previous picture.
+  bool ok = true;
+  try {
+    const QByteArray format = QFileInfo(screenshotPath_).suffix().toLower().toLatin1();
+    const QPixmap shot = subject->grab();
+    writeFileAtomically(screenshotPath_.toStdString(), [&](const std::string& tmp) {
+      if (!shot.save(QString::fromStdString(tmp), format.isEmpty() ? "PNG" : format.constData()))
+        throw InputError(screenshotPath_.toStdString(), "", "cannot write the screenshot");
+    });
+  } catch (const InputError&) {
+    ok = false;
+  }
   std::fprintf(stderr, "%s %s (%zu cells drawn with %s, last frame %.0f ms)\n",
                ok ? "screenshot saved to" : "could not save screenshot", qPrintable(screenshotPath_),
                view_->data().size(), qPrintable(view_->backendDescription()), view_->lastFrameMs());

@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "core/data/Preprocess.h"
+#include "core/embed/EmbeddingMemory.h"
 #include "core/embed/Pca.h"
 #include "core/embed/Umap.h"
 #include "core/io/H5adReader.h"
+#include "core/util/AvailableMemory.h"
 
 namespace scdfm::ui {
 
@@ -40,6 +42,13 @@ OpenedDataset openDataset(const std::string& path, const Progress& progress, con
 }
 
 RowMatrixF computeUmap(const Dataset& dataset, const Progress& progress, const CancelToken& cancel) {
+  const auto& s = dataset.summary();
+  // The matrix twice (file buffers while reading), then PCA and UMAP.
+  requireMemory(2.0 * expressionBytes(s.nObs, s.nVars, s.xEncoding == MatrixEncoding::Dense ? -1 : s.xNnz) +
+                    embeddingPeakBytes(s.nObs, s.nVars),
+                "A UMAP of all " + std::to_string(s.nObs) + " cells",
+                "Open a file that stores obsm['X_umap'] (scdfm embed writes one; run it on a machine with more "
+                "memory or on fewer cells)");
   std::vector<std::int64_t> rows(static_cast<std::size_t>(dataset.nCells()));
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<std::int64_t>(i);
   progress.report(0.0, "Reading expression");

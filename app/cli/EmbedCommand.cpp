@@ -10,11 +10,13 @@
 
 #include "app/cli/Command.h"
 #include "core/data/Preprocess.h"
+#include "core/embed/EmbeddingMemory.h"
 #include "core/embed/Pca.h"
 #include "core/embed/Umap.h"
 #include "core/io/H5adReader.h"
 #include "core/io/H5adWriter.h"
 #include "core/util/Error.h"
+#include "core/util/AvailableMemory.h"
 #include "core/util/Threads.h"
 
 namespace scdfm::cli {
@@ -89,6 +91,15 @@ int runEmbed(const EmbedOptions& o) {
   H5adReader reader(o.input);
   if (!reader.summary().hasX)
     throw InputError(o.input, "/X", "the file has no expression matrix X", "embed a file that stores X (counts or log-normalised)");
+  {
+    // X as read, its normalised copy and the selected genes, then PCA and UMAP.
+    const auto& s = reader.summary();
+    const std::int64_t genes = o.hvg > 0 ? std::min<std::int64_t>(o.hvg, s.nVars) : s.nVars;
+    requireMemory(3.0 * expressionBytes(s.nObs, s.nVars, s.xEncoding == MatrixEncoding::Dense ? -1 : s.xNnz) +
+                      embeddingPeakBytes(s.nObs, genes, o.nPcs, o.nNeighbors),
+                  "Embedding " + std::to_string(s.nObs) + " cells",
+                  "Run it on a machine with more memory, or on a file with fewer cells");
+  }
   AnnData adata = reader.readAll();
   ExpressionMatrix x = *adata.X;
   if (x.rows() < 3) throw InputError(o.input, "/X", "needs at least 3 cells to embed, found " + std::to_string(x.rows()), "");

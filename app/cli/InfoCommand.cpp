@@ -1,8 +1,10 @@
 // scdfm info FILE.h5ad [--json] [--top N] [--condition-col C] [--control-label L]... [--cell-type-col C]
-//                     [--dose-col C] [--perturbation-type-col C] [--gene-name-col C]
+//                     [--dose-col C] [--perturbation-type-col C] [--gene-name-col C] [--condition KEY]
 // Describes a dataset without loading its expression matrix: shape, X
 // encoding, obs/var columns, the detected column roles (with how sure the
-// detection is and why) and the perturbation catalog.
+// detection is and why) and the perturbation catalog. --condition reads the
+// expression of that condition's cells only (also in files larger than memory).
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -23,7 +25,7 @@ struct InfoOptions {
   std::string file;
   bool json = false;
   std::size_t top = 10;
-  std::string conditionCol, cellTypeCol, doseCol, geneNameCol, typeCol;
+  std::string conditionCol, cellTypeCol, doseCol, geneNameCol, typeCol, condition;
   std::vector<std::string> controlLabels;
   CLI::Option *conditionOpt = nullptr, *cellTypeOpt = nullptr, *doseOpt = nullptr, *geneNameOpt = nullptr,
               *controlOpt = nullptr, *typeOpt = nullptr;
@@ -251,6 +253,54 @@ void printText(const Dataset& ds, std::size_t top, std::ostream& out) {
   }
 }
 
+// One condition's cells, read alone: counts, stored values and the most expressed genes.
+nlohmann::json conditionJson(const Dataset& ds, const std::string& query) {
+  const CatalogEntry e = ds.catalog().resolve(query);
+  const auto rows = ds.catalog().cellsOf(e.key);
+  nlohmann::json j{{"key", e.key}, {"n_cells", rows.size()}, {"cells_by_cell_type", e.cellsByCellType}};
+  if (rows.empty() || !ds.summary().hasX) return j;
+  const ExpressionMatrix x = ds.expression(rows);
+  Eigen::VectorXd sums = Eigen::VectorXd::Zero(x.cols());
+  std::int64_t stored = 0;
+  if (x.sparse) {
+    stored = x.csr.nonZeros();
+    for (std::int64_t r = 0; r < x.csr.outerSize(); ++r)
+      for (SparseRowMatrixF::InnerIterator it(x.csr, r); it; ++it) sums[it.col()] += it.value();
+  } else {
+    stored = (x.dense.array() != 0).count();
+    sums = x.dense.cast<double>().colwise().sum().transpose();
+  }
+  std::vector<std::int64_t> order(static_cast<std::size_t>(x.cols()));
+  for (std::size_t g = 0; g < order.size(); ++g) order[g] = static_cast<std::int64_t>(g);
+  const auto top = std::min<std::size_t>(5, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                    [&](std::int64_t a, std::int64_t b) { return sums[a] > sums[b]; });
+  nlohmann::json genes = nlohmann::json::array();
+  for (std::size_t k = 0; k < top; ++k)
+    genes.push_back({{"gene", ds.geneNames()[static_cast<std::size_t>(order[k])]},
+                     {"mean", sums[order[k]] / static_cast<double>(rows.size())}});
+  j["stored_values"] = stored;
+  j["mean_total_per_cell"] = sums.sum() / static_cast<double>(rows.size());
+  j["top_genes"] = genes;
+  return j;
+}
+
+void printCondition(const nlohmann::json& c, std::ostream& out) {
+  out << "condition " << c["key"].get<std::string>() << ": " << c["n_cells"] << " cells";
+  if (c.contains("stored_values"))
+    out << ", " << c["stored_values"] << " stored values, mean total per cell " << c["mean_total_per_cell"];
+  out << "\n";
+  if (c.contains("top_genes")) {
+    std::vector<std::string> parts;
+    for (const auto& g : c["top_genes"]) {
+      std::ostringstream s;
+      s << g["gene"].get<std::string>() << " " << std::setprecision(3) << g["mean"].get<double>();
+      parts.push_back(s.str());
+    }
+    out << "  highest mean expression: " << join(parts, ", ") << "\n";
+  }
+}
+
 int runInfo(const InfoOptions& o) {
   DatasetOptions opt;
   if (o.conditionOpt->count()) opt.roles.condition = columnChoice(o.conditionCol);
@@ -260,10 +310,15 @@ int runInfo(const InfoOptions& o) {
   if (o.typeOpt->count()) opt.roles.perturbationType = columnChoice(o.typeCol);
   if (o.controlOpt->count()) opt.roles.controlLabels = o.controlLabels;
   Dataset ds(o.file, opt);
-  if (o.json)
-    std::cout << infoJson(ds, o.top).dump(2) << "\n";
-  else
+  const nlohmann::json condition = o.condition.empty() ? nlohmann::json() : conditionJson(ds, o.condition);
+  if (o.json) {
+    nlohmann::json j = infoJson(ds, o.top);
+    if (!condition.is_null()) j["condition"] = condition;
+    std::cout << j.dump(2) << "\n";
+  } else {
     printText(ds, o.top, std::cout);
+    if (!condition.is_null()) printCondition(condition, std::cout);
+  }
   return kOk;
 }
 
@@ -274,6 +329,8 @@ const CommandRegistration kRegistration{CommandSpec{
       sub.add_option("file", o->file, "An AnnData .h5ad file")->required();
       sub.add_flag("--json", o->json, "Print the same information as JSON");
       sub.add_option("--top", o->top, "How many of the largest conditions to list (default 10)");
+      sub.add_option("--condition", o->condition,
+                     "Also read one condition's cells (e.g. KLF1+ctrl): cells, stored values, top genes");
       o->conditionOpt = sub.add_option("--condition-col", o->conditionCol,
                                        "obs column with the condition labels (default: detected, e.g. condition, "
                                        "perturbation, product_name)");

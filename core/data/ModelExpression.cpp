@@ -52,10 +52,13 @@ void readInto(const Dataset& dataset, const std::vector<std::int64_t>& rows, std
 constexpr std::size_t kChunkRows = 16384;  // bounds the all-genes transient of large reads
 }  // namespace
 
-RowMatrixF readExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& s) {
+RowMatrixF readExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& s,
+                          const CancelToken& cancel) {
   RowMatrixF out = RowMatrixF::Zero(static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(s.columns.size()));
-  for (std::size_t at = 0; at < rows.size(); at += kChunkRows)
+  for (std::size_t at = 0; at < rows.size(); at += kChunkRows) {
+    cancel.throwIfCancelled();
     readInto(dataset, rows, at, std::min(rows.size(), at + kChunkRows), s, out);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/io/AnnData.h"
+#include "core/util/CancelToken.h"
 
 namespace scdfm {
 
@@ -27,7 +28,9 @@ ExpressionSpace expressionSpace(const Dataset& dataset, const std::vector<std::s
 
 // Cells × genes of `rows` (in that order). normalize_total uses each cell's
 // total over all dataset genes, as the model's training did.
-RowMatrixF readExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& space);
+// Reads in chunks of rows; `cancel` is checked between chunks (large files).
+RowMatrixF readExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& space,
+                          const CancelToken& cancel = {});
 
 // Per-gene sums of `rows`, read in chunks of `chunkRows` (bounded memory for
 // large files). Returns a vector over space.genes.

@@ -9,9 +9,11 @@ namespace scdfm {
 namespace {
 constexpr double kSmoothKTolerance = 1e-5;
 constexpr double kMinKDistScale = 1e-3;
+constexpr std::int64_t kRowsPerCancelCheck = 4096;
 }  // namespace
 
-SmoothKnn smoothKnnDist(const KnnGraph& knn, float k, int nIter, float localConnectivity, float bandwidth) {
+SmoothKnn smoothKnnDist(const KnnGraph& knn, float k, int nIter, float localConnectivity, float bandwidth,
+                        const CancelToken& cancel) {
   const std::int64_t n = knn.rows();
   const int kk = knn.k;
   SmoothKnn r;
@@ -31,6 +33,7 @@ SmoothKnn smoothKnnDist(const KnnGraph& knn, float k, int nIter, float localConn
   const double meanDistances = count ? total / double(count) : 0.0;
   std::vector<float> nonZero;
   for (std::int64_t i = 0; i < n; ++i) {
+    if (i % kRowsPerCancelCheck == 0) cancel.throwIfCancelled();
     nonZero.clear();
     double rowSum = 0;
     int rowCount = 0;
@@ -111,38 +114,54 @@ FuzzyGraph membershipStrengths(const KnnGraph& knn, const SmoothKnn& s, std::int
   return g;
 }
 
-FuzzyGraph fuzzyUnion(const FuzzyGraph& a, float mix) {
-  // Entries of A and A^T as (row, col, value, fromTranspose); sorting groups each (row, col).
+FuzzyGraph fuzzyUnion(const FuzzyGraph& a, float mix, const CancelToken& cancel) {
+  // Entries of A and A^T as (col, value, fromTranspose), bucketed by row
+  // (counting sort), then each row sorted by column: equal (row, col) adjacent.
   struct Entry {
-    std::int32_t r, c;
+    std::int32_t c;
     float v;
     bool t;
   };
-  std::vector<Entry> e;
-  e.reserve(2 * a.edges());
+  const std::int64_t rows = std::max(a.rows, a.cols);
+  std::vector<std::size_t> start(static_cast<std::size_t>(rows) + 1, 0);
   for (std::size_t i = 0; i < a.edges(); ++i) {
-    e.push_back({a.head[i], a.tail[i], a.weight[i], false});
-    e.push_back({a.tail[i], a.head[i], a.weight[i], true});
+    ++start[static_cast<std::size_t>(a.head[i]) + 1];
+    ++start[static_cast<std::size_t>(a.tail[i]) + 1];
   }
-  std::sort(e.begin(), e.end(), [](const Entry& x, const Entry& y) { return x.r != y.r ? x.r < y.r : x.c < y.c; });
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<Entry> e(2 * a.edges());
+  {
+    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+    for (std::size_t i = 0; i < a.edges(); ++i) {
+      e[fill[static_cast<std::size_t>(a.head[i])]++] = {a.tail[i], a.weight[i], false};
+      e[fill[static_cast<std::size_t>(a.tail[i])]++] = {a.head[i], a.weight[i], true};
+    }
+  }
+  cancel.throwIfCancelled();
   FuzzyGraph g;
   g.rows = a.rows;
   g.cols = a.cols;
-  for (std::size_t i = 0; i < e.size();) {
-    std::size_t j = i;
-    float av = 0, at = 0;  // A(r,c) and A^T(r,c); duplicates in A are summed as scipy's coo does
-    while (j < e.size() && e[j].r == e[i].r && e[j].c == e[i].c) {
-      (e[j].t ? at : av) += e[j].v;
-      ++j;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    if (r % kRowsPerCancelCheck == 0) cancel.throwIfCancelled();
+    const auto begin = e.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(r)]);
+    const auto end = e.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(r) + 1]);
+    std::sort(begin, end, [](const Entry& x, const Entry& y) { return x.c < y.c; });
+    for (auto it = begin; it != end;) {
+      auto jt = it;
+      float av = 0, at = 0;  // A(r,c) and A^T(r,c); duplicates in A are summed as scipy's coo does
+      while (jt != end && jt->c == it->c) {
+        (jt->t ? at : av) += jt->v;
+        ++jt;
+      }
+      const float prod = av * at;
+      const float v = mix * (av + at - prod) + (1.0f - mix) * prod;
+      if (v != 0.0f) {
+        g.head.push_back(static_cast<std::int32_t>(r));
+        g.tail.push_back(it->c);
+        g.weight.push_back(v);
+      }
+      it = jt;
     }
-    float prod = av * at;
-    float v = mix * (av + at - prod) + (1.0f - mix) * prod;
-    if (v != 0.0f) {
-      g.head.push_back(e[i].r);
-      g.tail.push_back(e[i].c);
-      g.weight.push_back(v);
-    }
-    i = j;
   }
   return g;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/embed/Knn.h"
+#include "core/util/CancelToken.h"
 
 namespace scdfm {
 
@@ -19,9 +20,9 @@ struct SmoothKnn {
 // umap-learn the sum skips column 0 (the point itself in a fit). Binary search
 // of at most nIter steps to |sum - log2(k) * bandwidth| < 1e-5
 // (SMOOTH_K_TOLERANCE); sigma at least 1e-3 (MIN_K_DIST_SCALE) times the mean
-// distance.
+// distance. `cancel` is checked every few thousand rows (large data).
 SmoothKnn smoothKnnDist(const KnnGraph& knn, float k, int nIter = 64, float localConnectivity = 1.0f,
-                        float bandwidth = 1.0f);
+                        float bandwidth = 1.0f, const CancelToken& cancel = {});
 
 // A sparse graph as edge lists (head -> tail with weight), rows x cols vertices.
 struct FuzzyGraph {
@@ -36,8 +37,9 @@ struct FuzzyGraph {
 FuzzyGraph membershipStrengths(const KnnGraph& knn, const SmoothKnn& s, std::int64_t cols, bool bipartite);
 
 // Symmetric fuzzy set: mix * (A + A^T - A o A^T) + (1 - mix) * (A o A^T), zeros
-// dropped, edges sorted by (head, tail).
-FuzzyGraph fuzzyUnion(const FuzzyGraph& directed, float setOpMixRatio = 1.0f);
+// dropped, edges sorted by (head, tail). Buckets the entries by row, so it
+// takes linear time and `cancel` is checked every few thousand rows.
+FuzzyGraph fuzzyUnion(const FuzzyGraph& directed, float setOpMixRatio = 1.0f, const CancelToken& cancel = {});
 
 // umap-learn's make_epochs_per_sample: n_epochs / (n_epochs * w / max w); -1 for never.
 std::vector<float> epochsPerSample(const std::vector<float>& weights, int nEpochs);

@@ -31,7 +31,8 @@ int connectedComponents(const FuzzyGraph& graph, std::vector<int>* labels) {
   return count;
 }
 
-std::optional<Eigen::MatrixXd> spectralLayout(const FuzzyGraph& graph, int dim, std::uint64_t seed) {
+std::optional<Eigen::MatrixXd> spectralLayout(const FuzzyGraph& graph, int dim, std::uint64_t seed,
+                                              const CancelToken& cancel) {
   const std::int64_t n = graph.rows;
   if (n < dim + 2 || graph.edges() == 0) return std::nullopt;
   if (connectedComponents(graph) > 1) return std::nullopt;
@@ -81,6 +82,7 @@ std::optional<Eigen::MatrixXd> spectralLayout(const FuzzyGraph& graph, int dim, 
     int steps = m;
     Eigen::VectorXd w;
     for (int j = 0; j < m; ++j) {
+      cancel.throwIfCancelled();
       apply(V.col(j), w);
       alpha[j] = V.col(j).dot(w);
       // Full re-orthogonalisation (twice is enough) keeps the basis orthonormal.

@@ -8,6 +8,7 @@
 
 #include "core/embed/EmbedTypes.h"
 #include "core/embed/FuzzyGraph.h"
+#include "core/util/CancelToken.h"
 
 namespace scdfm {
 
@@ -16,7 +17,9 @@ int connectedComponents(const FuzzyGraph& graph, std::vector<int>* labels = null
 
 // n x dim coordinates (eigenvectors, smallest Laplacian eigenvalue first), or
 // nullopt when the graph is disconnected, too small, or the solver fails; the
-// caller then falls back to a random layout as umap-learn does.
-std::optional<Eigen::MatrixXd> spectralLayout(const FuzzyGraph& graph, int dim, std::uint64_t seed);
+// caller then falls back to a random layout as umap-learn does. `cancel` is
+// checked at every Lanczos step.
+std::optional<Eigen::MatrixXd> spectralLayout(const FuzzyGraph& graph, int dim, std::uint64_t seed,
+                                              const CancelToken& cancel = {});
 
 }  // namespace scdfm

@@ -132,8 +132,8 @@ UmapModel UmapModel::fit(const RowMatrixF& data, const UmapOptions& options, con
   cancel.throwIfCancelled();
 
   progress.report(0.3, "UMAP: fuzzy simplicial set");
-  SmoothKnn smooth = smoothKnnDist(knn, float(k), 64, options.localConnectivity);
-  FuzzyGraph graph = fuzzyUnion(membershipStrengths(knn, smooth, n, false), options.setOpMixRatio);
+  SmoothKnn smooth = smoothKnnDist(knn, float(k), 64, options.localConnectivity, 1.0f, cancel);
+  FuzzyGraph graph = fuzzyUnion(membershipStrengths(knn, smooth, n, false), options.setOpMixRatio, cancel);
   const int defaultEpochs = n <= 10000 ? 500 : 200;
   s.epochs = options.nEpochs > 0 ? options.nEpochs : defaultEpochs;
   pruneWeakEdges(graph, s.epochs > 10 ? s.epochs : defaultEpochs);
@@ -144,7 +144,7 @@ UmapModel UmapModel::fit(const RowMatrixF& data, const UmapOptions& options, con
   std::mt19937_64 rng(options.seed);
   Eigen::MatrixXd init;
   std::optional<Eigen::MatrixXd> spectral;
-  if (options.spectralInit) spectral = spectralLayout(graph, dim, options.seed);
+  if (options.spectralInit) spectral = spectralLayout(graph, dim, options.seed, cancel);
   s.spectral = spectral.has_value();
   if (spectral) {
     // As umap-learn: scale to max |x| = 10 and add a little noise against local minima.
@@ -178,6 +178,7 @@ UmapModel UmapModel::fit(const RowMatrixF& data, const UmapOptions& options, con
   lo.threads = threads;
   lo.seed = options.seed;
   optimizeLayout(s.embedding, s.embedding, graph, epochsPerSample(graph.weight, s.epochs), lo, progress.sub(0.35, 1.0), cancel);
+  cancel.throwIfCancelled();  // a cancelled fit returns nothing, however far it got
   progress.report(1.0, "UMAP done");
   return m;
 }
@@ -214,7 +215,7 @@ RowMatrixF UmapModel::transform(const RowMatrixF& newData, const Progress& progr
   const int k = static_cast<int>(std::min<std::int64_t>(s.options.nNeighbors, nTrain));
   KnnGraph knn = s.index->query(newData, k, progress.sub(0.0, 0.4), cancel);
   // umap-learn's transform: local connectivity reduced by one, bipartite memberships.
-  SmoothKnn smooth = smoothKnnDist(knn, float(k), 64, std::max(0.0f, s.options.localConnectivity - 1.0f));
+  SmoothKnn smooth = smoothKnnDist(knn, float(k), 64, std::max(0.0f, s.options.localConnectivity - 1.0f), 1.0f, cancel);
   FuzzyGraph graph = membershipStrengths(knn, smooth, nTrain, true);
 
   // Start at the membership-weighted mean of the neighbours (or on a neighbour with weight 1).

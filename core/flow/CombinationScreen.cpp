@@ -25,14 +25,14 @@ Eigen::VectorXd columnMeans(const RowMatrixF& cells) { return cells.cast<double>
 // condition of the context, the mean of its cells.
 class ObservedMeans {
  public:
-  ObservedMeans(const Dataset& ds, ExpressionSpace space, const std::string& context)
-      : ds_(ds), space_(std::move(space)), context_(context) {
+  ObservedMeans(const Dataset& ds, ExpressionSpace space, const std::string& context, const CancelToken& cancel)
+      : ds_(ds), space_(std::move(space)), context_(context), cancel_(cancel) {
     const auto rows = ds.catalog().controlCells(context);
     if (rows.empty())
       throw InputError(ds.path(), "obs",
                        "no control cells" + (context.empty() ? std::string() : " of context '" + context + "'"),
                        "The screen compares with the control cells of the context; choose another context");
-    control_ = columnMeans(readExpression(ds, rows, space_));
+    control_ = columnMeans(readExpression(ds, rows, space_, cancel_));
   }
   const Eigen::VectorXd& control() const { return control_; }
   // Cells of `key` in the context (0 when none).
@@ -45,7 +45,7 @@ class ObservedMeans {
   const Eigen::VectorXd& delta(const std::string& key) {
     auto it = deltas_.find(key);
     if (it == deltas_.end())
-      it = deltas_.emplace(key, columnMeans(readExpression(ds_, ds_.catalog().cellsOf(key, context_), space_)) -
+      it = deltas_.emplace(key, columnMeans(readExpression(ds_, ds_.catalog().cellsOf(key, context_), space_, cancel_)) -
                                     control_).first;
     return it->second;
   }
@@ -54,6 +54,7 @@ class ObservedMeans {
   const Dataset& ds_;
   ExpressionSpace space_;
   std::string context_;
+  CancelToken cancel_;
   Eigen::VectorXd control_;
   std::map<std::string, Eigen::VectorXd> deltas_;
 };
@@ -101,7 +102,7 @@ CombinationScreenResult runCombinationScreen(const Predictor& predictor, const D
   progress.report(0.0, "reading the control cells");
   const auto& prep = predictor.checkpoint().preprocessing;
   ObservedMeans observed(dataset, expressionSpace(dataset, result.scoredGenes, prep.normalizeTotal, prep.log1p),
-                         request.context);
+                         request.context, cancel);
 
   // Singles, then pairs: entry i of the screen. With a group, each rank predicts
   // its share and every rank receives every mean change, in order.
@@ -164,6 +165,7 @@ CombinationScreenResult runCombinationScreen(const Predictor& predictor, const D
     const auto ia = static_cast<Eigen::Index>(a), ib = static_cast<Eigen::Index>(b);
     result.predictedScore(ia, ib) = result.predictedScore(ib, ia) = p.predicted.score;
     if (p.observed) result.observedScore(ia, ib) = result.observedScore(ib, ia) = p.observed->score;
+    cancel.throwIfCancelled();  // no pair arrives after Cancel
     if (onPair) onPair(p);
     result.pairs.push_back(std::move(p));
   };

@@ -9,6 +9,7 @@
 #include "core/model/ScDfmModel.h"
 #include "core/model/ScDfmNetwork.h"
 #include "core/util/Error.h"
+#include "core/util/AvailableMemory.h"
 
 namespace scdfm {
 
@@ -17,6 +18,23 @@ FlowSampler::FlowSampler(std::shared_ptr<const ScDfmNetwork> network, SamplerOpt
   if (!network_) throw InternalError("FlowSampler: no network");
   if (options_.timePoints < 2) throw InputError("", "time points", "need at least 2");
   if (options_.chunkSize <= 0) options_.chunkSize = 128;
+}
+
+double FlowSampler::peakBytes(std::int64_t cells, std::int64_t genes) const {
+  const auto& cfg = network_->config();
+  const double N = static_cast<double>(cells), T = static_cast<double>(genes);
+  const double B = static_cast<double>(std::min(options_.chunkSize, cells));
+  const double map = 4.0 * B * static_cast<double>(cfg.nhead) * T * T;    // one (B,H,T,T) attention map
+  const double act = 4.0 * B * T * static_cast<double>(cfg.d_model);      // one (B,T,D) activation
+  double bytes = 4.0 * N * T * 3;                                          // control, noise, prediction
+  if (options_.keepTrajectory) bytes += 4.0 * N * T * static_cast<double>(options_.timePoints);
+  // One attention at a time: scores and softmax of both maps, their product with V; the
+  // block's activations and the solver's stages.
+  bytes += 5.0 * map + 40.0 * act + 8.0 * 4.0 * B * T;
+  const double cached = map * static_cast<double>(cfg.nlayers);
+  if (options_.cacheContext && cached <= static_cast<double>(options_.controlMapBudgetBytes)) bytes += cached;
+  bytes += static_cast<double>(options_.attentionCells.size()) * 4.0 * map / B * static_cast<double>(cfg.nlayers);
+  return bytes;
 }
 
 SampleResult FlowSampler::sample(const SampleInput& in, const Progress& progress, const CancelToken& cancel) const {
@@ -34,6 +52,9 @@ SampleResult FlowSampler::sample(const SampleInput& in, const Progress& progress
     throw InputError("", "noise", "must have the shape of the control cells");
   for (auto c : options_.attentionCells)
     if (c < 0 || c >= N) throw InputError("", "attention cell", "index " + std::to_string(c) + " out of range");
+  requireMemory(peakBytes(N, T),
+                "Generating " + std::to_string(N) + " cells × " + std::to_string(T) + " genes",
+                "Integrate fewer cells together (a smaller chunk, e.g. --chunk 16), or generate fewer cells or genes");
 
   const auto device = model.p_mask_embed.device();
   const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
@@ -77,8 +98,11 @@ SampleResult FlowSampler::sample(const SampleInput& in, const Progress& progress
     const bool cacheMaps = options_.cacheContext && mapBytes <= static_cast<double>(options_.controlMapBudgetBytes);
     ScDfmContext ctx;
     if (options_.cacheContext) ctx = model.encodeContext(g, ctrl, p, cacheMaps);
+    ctx.cancel = &cancel;
+    cancel.throwIfCancelled();
     VelocityField f = [&](const torch::Tensor& t, const torch::Tensor& y) {
       if (options_.cacheContext) return model.evaluate(ctx, y, t);
+      cancel.throwIfCancelled();
       return model.forward(g, y, t, ctrl, p);
     };
     std::vector<std::int64_t> localCells, globalCells;

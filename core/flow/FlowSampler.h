@@ -51,8 +51,14 @@ struct SampleResult {
 class FlowSampler {
  public:
   explicit FlowSampler(std::shared_ptr<const ScDfmNetwork> network, SamplerOptions options = {});
+  // Refuses (InputError) before allocating when peakBytes() exceed the
+  // available memory. Cancel is checked before every block of every network
+  // evaluation, so it returns within a fraction of one evaluation.
   SampleResult sample(const SampleInput& input, const Progress& progress = Progress::none(),
                       const CancelToken& cancel = CancelToken()) const;
+  // Estimated peak bytes of sample() for `cells` × `genes` (inputs, outputs,
+  // one chunk's attention maps and activations, cached control maps).
+  double peakBytes(std::int64_t cells, std::int64_t genes) const;
   const SamplerOptions& options() const { return options_; }
 
  private:

@@ -275,7 +275,7 @@ std::vector<PredictedPerturbation> Predictor::predict(
       out.controlRows.insert(out.controlRows.end(), perm.begin(),
                              perm.begin() + std::min<std::int64_t>(need, static_cast<std::int64_t>(perm.size())));
     }
-    const RowMatrixF control = readExpression(dataset, out.controlRows, space);
+    const RowMatrixF control = readExpression(dataset, out.controlRows, space, cancel);
     SampleInput in;
     in.geneIds = geneTokens;
     in.perturbationIds = out.check.tokens;
@@ -299,6 +299,7 @@ std::vector<PredictedPerturbation> Predictor::predict(
     out.cells = Eigen::Map<const RowMatrixF>(res.prediction.data(), res.cells, res.genes);
     out.attention = std::move(res.attention);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    cancel.throwIfCancelled();  // no result arrives after Cancel
     if (onResult) onResult(out);
     results.push_back(std::move(out));
   }

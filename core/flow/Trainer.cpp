@@ -121,6 +121,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     if (o.normalizeTotal > 0) normalizeTotal(expr, o.normalizeTotal);
     if (o.log1p) log1pInPlace(expr);
   }
+  cancel.throwIfCancelled();
 
   std::vector<const CatalogEntry*> entries;
   std::vector<std::int64_t> forced;
@@ -159,6 +160,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     HvgOptions hopt;
     hopt.nTopGenes = o.nTopGenes;
     selected = selectGenes(highlyVariableGenesSeurat(expr, hopt), forced);
+    cancel.throwIfCancelled();
   } else {
     for (std::int64_t g = 0; g < ds.nGenes(); ++g) selected.push_back(g);
   }
@@ -297,6 +299,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   }
   cfg.n_graph_tokens = graph.size;
   cfg.validate("model configuration");
+  cancel.throwIfCancelled();
   auto network = ScDfmNetwork::initialized(cfg, mask, o.seed, o.device);
   ScDfmModelImpl& model = network->module();
   const auto device = model.p_mask_embed.device();
@@ -410,6 +413,11 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     for (auto& [name, p] : params) tensors.push_back(p);
     reducer.emplace(*group, std::move(tensors));
   }
+  auto stopIfCancelled = [&](std::int64_t stepsDone) {
+    if (group || !cancel.cancelled()) return;
+    saveCheckpoint(stepsDone);
+    throw Cancelled();
+  };
   bool stopEverywhere = false;  // a rank was cancelled: every rank stops at the same step
   for (std::int64_t step = startStep; step < o.steps; ++step) {
     if (group ? stopEverywhere : cancel.cancelled()) {
@@ -460,12 +468,17 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
       auto t = torch::rand({B}, gen, f32).to(device);
       auto noise = torch::randn({B, T}, gen, f32).to(device);
 
+      // One process stops at once, keeping the weights of the completed steps (never
+      // a partial update); ranks of a group stop together after the all-reduce.
+      stopIfCancelled(step);
       auto terms = flowMatchingLoss(model, geneIds, source, target, pert, noise, t, lossOptions);
+      stopIfCancelled(step);
       terms.total.backward();  // gradients of the step's micro-batches add up
       lossSum += terms.total.item<double>();
       fmSum += terms.lossFm.item<double>();
       mmdSum += terms.lossMmd.defined() ? terms.lossMmd.item<double>() : 0.0;
     }
+    stopIfCancelled(step);
     if (reducer) {
       std::vector<double> extras{lossSum, fmSum, mmdSum, cancel.cancelled() ? 1.0 : 0.0};
       try {
@@ -528,8 +541,10 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
                     o.steps);
     if (o.checkpointEvery > 0 && (step + 1) % o.checkpointEvery == 0 && !last) saveCheckpoint(step + 1);
   }
+  stopIfCancelled(o.steps);
   progress.report(0.96, "validating");
   if (o.validateEvery <= 0) validate(o.steps);
+  stopIfCancelled(o.steps);
   saveCheckpoint(o.steps);
   progress.report(1.0, "done");
   return result;

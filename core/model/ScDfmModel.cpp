@@ -131,11 +131,13 @@ torch::Tensor ScDfmModelImpl::evaluate(const ScDfmContext& ctx, const torch::Ten
   const std::vector<std::int64_t>* cells =
       trace && !trace->attentionCells.empty() ? &trace->attentionCells : nullptr;
   for (std::int64_t i = 0; i < config_.nlayers; ++i) {
+    if (ctx.cancel) ctx.cancel->throwIfCancelled();
     const auto& L = ctx.layers[i];
     h = geneAdaLNList[i]->apply(h, L.gene);
     h = adapterList[i]->forward(h, L.adapterP);
     DiffAttnRecord r1, r2;
     h = blockList[i]->diff_self_attn->forward(h, h, c, {}, cells, cells ? &r1 : nullptr);
+    if (ctx.cancel) ctx.cancel->throwIfCancelled();
     h = blockList[i]->diff_cross_attn->forward(h, ctx.controlEmb, c, L.controlMap, cells, cells ? &r2 : nullptr);
     if (cells) {
       trace->attention.push_back({i, "diff_self_attn", std::move(r1)});

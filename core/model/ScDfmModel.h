@@ -20,6 +20,7 @@
 #include "core/model/DiffAttention.h"
 #include "core/model/Layers.h"
 #include "core/model/ModelConfig.h"
+#include "core/util/CancelToken.h"
 
 namespace scdfm {
 
@@ -36,6 +37,9 @@ struct ScDfmContext {
   };
   std::vector<Layer> layers;
   torch::Tensor finalP;  // final_layer.fc.0 on the p half, (1|B,1,D)
+  // Checked before each block of evaluate(): one evaluation of a large model
+  // takes longer than a user waits for Cancel (null: not cancellable).
+  const CancelToken* cancel = nullptr;
 };
 
 // What a forward pass records besides its output (nothing unless asked).

@@ -1,6 +1,7 @@
 #pragma once
 // Atomic file replacement: write to "<path>.tmp-<pid>", fsync, rename over the
-// target. A crash mid-write leaves the previous file intact.
+// target. A crash mid-write leaves the previous file intact; the temporary a
+// killed process left behind is removed by the next write of the same path.
 #include <functional>
 #include <string>
 
