@@ -2,7 +2,8 @@
 # One entry point for the README's Quick-start commands:
 #   installer/dev.sh run      install dependencies, build, launch the app on the demo
 #                             dataset with the demo model (models/scdfm-demo/), predicting a held-out pair
-#   installer/dev.sh test     install dependencies, build (and the sanitizer fuzz harnesses), run every test
+#   installer/dev.sh test     install dependencies, build (and the sanitizer builds: fuzz harnesses,
+#                             cancellation tests under ASan), run every test
 #   installer/dev.sh package  install dependencies, build, make the Debian package (prints its path)
 # Build folder: $SCDFM_BUILD_DIR (default ./build). Jobs: $SCDFM_JOBS (default: cores).
 set -euo pipefail
@@ -21,6 +22,12 @@ if [[ $mode == test ]]; then
   # sanitizers in their own folder; ctest's `fuzz` tests run them.
   cmake -S tests/fuzz -B "$BUILD/fuzz" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
   cmake --build "$BUILD/fuzz" -j "$JOBS"
+  # Our code with AddressSanitizer + LeakSanitizer + UBSan, only the test
+  # executables of the cancellation tests (ctest's `asan` tests run them).
+  # -O1 and line tables: faster to compile, still readable reports.
+  cmake -S . -B "$BUILD/asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+        -DSCDFM_SANITIZE=address -DSCDFM_BUILD_GUI=OFF -DSCDFM_BUILD_BENCH=OFF
+  cmake --build "$BUILD/asan" -j "$JOBS" --target test_core_flow test_core_embed
 fi
 
 if [[ $mode == run ]]; then

@@ -28,7 +28,11 @@ std::vector<std::string> goldenCases() {
   return cases;
 }
 
-std::string dataDir() { return SCDFM_TEST_DATA_DIR; }
+std::string dataDir() {
+  // The sanitizer build reads the datasets the normal build generated.
+  if (const char* env = std::getenv("SCDFM_TEST_DATA_DIR")) return env;
+  return SCDFM_TEST_DATA_DIR;
+}
 std::string binDir() { return SCDFM_TEST_BIN_DIR; }
 
 std::string scratchDir(const std::string& name) {

@@ -17,9 +17,9 @@ ScDfmNetwork::~ScDfmNetwork() = default;
 
 void applyTorchThreads() {
   keepFreedMemoryForReuse();
-  const int n = threadCount();
-  if (torch::get_num_threads() != n) torch::set_num_threads(n);
-  applyBlasThreads(n);
+  const int intraOp = torchIntraOpThreads();
+  if (torch::get_num_threads() != intraOp) torch::set_num_threads(intraOp);
+  applyBlasThreads(blasThreads());
 }
 
 namespace {

@@ -6,7 +6,8 @@ namespace scdfm {
 // same few-MB activations hundreds of times, so each one became fresh pages:
 // measured on the demo model, 80% of an ODE step went to page faults and
 // zeroing (0.77 s per RK4 step for 16 cells; 0.14 s with this setting).
-// Keeps freed memory in the process for reuse instead. Idempotent; no effect
+// Keeps freed memory in the process for reuse instead (up to 1 GiB free at the
+// heap top is kept; large blocks are heap blocks too). Idempotent; no effect
 // outside glibc. Returns false when the allocator refused the setting.
 bool keepFreedMemoryForReuse();
 }  // namespace scdfm

@@ -28,6 +28,23 @@ int threadCount() {
 
 void setThreadCount(int n) { g_threads.store(n > 0 ? n : 0); }
 
+namespace {
+int envThreads(const char* name, int fallback) {
+  if (const char* env = std::getenv(name)) {
+    const int v = std::atoi(env);
+    if (v > 0) return v;
+  }
+  return fallback;
+}
+}  // namespace
+
+int torchIntraOpThreads() { return envThreads("SCDFM_TORCH_THREADS", threadCount()); }
+
+// One: LibTorch's OpenMP pool and OpenBLAS's pthreads are separate pools that
+// both spin while waiting; with N threads each they fought over the cores and
+// every run got slower than with one thread (README, "GPU use").
+int blasThreads() { return envThreads("SCDFM_BLAS_THREADS", 1); }
+
 bool applyBlasThreads(int n) {
   // Looked up at run time: the build links the generic libblas, and which
   // implementation backs it is the system's choice.

@@ -5,6 +5,11 @@ namespace scdfm {
 int hardwareThreads();
 int threadCount();
 void setThreadCount(int n);  // n <= 0 means "all cores"
+// LibTorch's OpenMP intra-op pool gets threadCount() threads, OpenBLAS's own
+// pool one (measurements in the README, "GPU use").
+// SCDFM_TORCH_THREADS / SCDFM_BLAS_THREADS override each.
+int torchIntraOpThreads();
+int blasThreads();
 // Sets the thread count of an OpenBLAS loaded in the process (LibTorch calls
 // it through the generic BLAS interface). OpenBLAS otherwise spins up one
 // thread per core on its own, whatever LibTorch's setting, and two programs
