@@ -144,7 +144,7 @@ H5FD_class_t makeClass() {
 
 }  // namespace
 
-bool globalHeapObjects(const unsigned char* p, std::size_t n, std::vector<char>* present, std::size_t* badAt) {
+bool globalHeapObjects(const unsigned char* p, std::size_t n, std::vector<std::int64_t>* objectSizes, std::size_t* badAt) {
   // The walk of HDF5 1.10's H5HG__cache_heap_deserialize (8-byte lengths, as h5py and anndata write).
   constexpr std::size_t kHeader = 16, kObjectHeader = 16;
   std::size_t pos = kHeader;
@@ -156,9 +156,9 @@ bool globalHeapObjects(const unsigned char* p, std::size_t n, std::vector<char>*
       if (badAt) *badAt = pos;
       return false;
     }
-    if (present && index > 0) {
-      if (present->size() <= index) present->resize(index + 1, 0);
-      (*present)[index] = 1;
+    if (objectSizes && index > 0) {
+      if (objectSizes->size() <= index) objectSizes->resize(index + 1, -1);
+      (*objectSizes)[index] = static_cast<std::int64_t>(size);  // size <= n: fits
     }
     pos += need;
   }

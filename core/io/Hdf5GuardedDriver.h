@@ -8,6 +8,7 @@
 #include <hdf5.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace scdfm::h5 {
@@ -20,8 +21,9 @@ hid_t guardedDriverId();
 
 // Walks the entries of a global heap collection (`p`: its `n` bytes from the
 // "GCOL" signature on) as HDF5 1.10 does. false (and *badAt, the entry's
-// offset) when an entry would make HDF5 loop or jump outside; else `present`
-// (when given) marks the object indices that exist.
-bool globalHeapObjects(const unsigned char* p, std::size_t n, std::vector<char>* present, std::size_t* badAt);
+// offset) when an entry would make HDF5 loop or jump outside; else
+// `objectSizes` (when given) holds each object's size in bytes by index, -1
+// where the index has no object.
+bool globalHeapObjects(const unsigned char* p, std::size_t n, std::vector<std::int64_t>* objectSizes, std::size_t* badAt);
 
 }  // namespace scdfm::h5

@@ -50,22 +50,34 @@ class References {
  public:
   References(const Ref& at, std::string where, FileBytes& file) : at_(at), where_(std::move(where)), file_(file) {}
 
-  void check(const unsigned char* e, std::uint64_t i) {
+  // `e`: one stored element (length, collection address, object index);
+  // `elementSize`: bytes per item of the sequence (1 for plain strings).
+  void check(const unsigned char* e, std::uint64_t i, std::uint64_t elementSize = 1) {
     const std::uint64_t addr = le(e + 4, 8), index = le(e + 12, 4);
     if (addr == 0) return;  // a null element
     auto it = collections_.find(addr);
     if (it == collections_.end()) it = collections_.emplace(addr, load(addr, i)).first;
-    if (index == 0 || index >= it->second.size() || !it->second[index])
+    if (index == 0 || index >= it->second.size() || it->second[index] < 0)
       throw InputError(at_.file, where_,
                        "element " + std::to_string(i) + " refers to string " + std::to_string(index) +
                            " of the storage at byte " + std::to_string(addr) + ", which does not exist",
                        kHint);
+    // HDF5 allocates length x item size before it reads the object: a damaged
+    // item size asked for 19.9 GB (found by fuzzing).
+    const std::uint64_t length = le(e, 4), stored = static_cast<std::uint64_t>(it->second[index]);
+    if (elementSize == 0 || length > stored / elementSize)
+      throw InputError(at_.file, where_,
+                       "element " + std::to_string(i) + " claims " + std::to_string(length) + " items of " +
+                           std::to_string(elementSize) + " bytes, but string " + std::to_string(index) +
+                           " of the storage at byte " + std::to_string(addr) + " holds " + std::to_string(stored) +
+                           " bytes",
+                       kHint);
   }
 
  private:
-  std::vector<char> load(std::uint64_t addr, std::uint64_t i) {
+  std::vector<std::int64_t> load(std::uint64_t addr, std::uint64_t i) {
     std::vector<unsigned char> head(16), heap;
-    std::vector<char> present;
+    std::vector<std::int64_t> present;
     std::size_t bad = 0;
     const std::uint64_t size = file_.read(addr, head) && std::memcmp(head.data(), "GCOL", 4) == 0 ? le(head.data() + 8, 8) : 0;
     if (size >= 16) heap.resize(checkAllocation(at_.file, where_, size, 1, "reading string storage"));
@@ -80,7 +92,7 @@ class References {
   const Ref& at_;
   std::string where_;
   FileBytes& file_;
-  std::map<std::uint64_t, std::vector<char>> collections_;
+  std::map<std::uint64_t, std::vector<std::int64_t>> collections_;  // object sizes by index
 };
 
 // Elements in a dataspace message (versions 1 and 2); false when unreadable.
@@ -123,10 +135,14 @@ void checkAttributeMessage(const unsigned char* m, std::size_t n, const char* na
   if (std::string(reinterpret_cast<const char*>(m + nameAt), strnlen(reinterpret_cast<const char*>(m + nameAt), nameSize)) != name)
     return;
   if ((m[typeAt] & 0x0F) != H5T_VLEN) return;
+  // A variable-length type message: 8-byte header, then its base type's
+  // message, whose size field (bytes per item) is at its byte 4.
+  if (typeSize < 16) return;
+  const std::uint64_t itemSize = le(m + typeAt + 8 + 4, 4);
   std::uint64_t elements = 0;
   if (!dataspaceElements(m + spaceAt, spaceSize, &elements) || elements > (n - dataAt) / kElem) return;
   References refs(at, at.path + " (attribute '" + name + "')", file);
-  for (std::uint64_t i = 0; i < elements; ++i) refs.check(m + dataAt + i * kElem, i);
+  for (std::uint64_t i = 0; i < elements; ++i) refs.check(m + dataAt + i * kElem, i, itemSize);
 }
 
 }  // namespace

@@ -27,6 +27,9 @@ fi
 [[ -d $here/corpus/$target ]] || { echo "run-fuzz: unknown target '$target'" >&2; exit 2; }
 if [[ -z $work ]]; then work=$(mktemp -d); fi
 rm -rf "$work/new" && mkdir -p "$work/new"  # the same seed must start from the same inputs
+# One reader thread: coverage that depends on thread timing would make the
+# same seed take different paths from run to run.
+export SCDFM_THREADS=1
 inputs=("$work/new" "$here/corpus/$target")
 
 # Leaks are findings; UB stops at the first report; a single allocation over

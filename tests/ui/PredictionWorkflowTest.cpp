@@ -119,7 +119,10 @@ TEST_F(PredictionWorkflowTest, PicksPredictsAndShowsCellsWithoutBlockingTheUi) {
   tick.stop();
   std::printf("longest event-loop stall during the prediction: %lld ms\n", static_cast<long long>(longest));
   for (auto [when, gap] : stalls) std::printf("  stall of %lld ms ending at %lld ms\n", static_cast<long long>(gap), static_cast<long long>(when));
-  EXPECT_LT(longest, 100) << "the UI thread was blocked for " << longest << " ms";
+  // The prediction takes seconds: a UI thread that ran it would stall for all of
+  // them. Alone the longest stall is ~25 ms; with two other test processes on two
+  // cores it reached 111 ms, hence the margin.
+  EXPECT_LT(longest, 400) << "the UI thread was blocked for " << longest << " ms";
   EXPECT_TRUE(done.at(0).at(1).toBool());
   EXPECT_EQ(done.at(0).at(0).toInt(), 2);
   ASSERT_EQ(ready.count(), 2);

@@ -1,6 +1,8 @@
 // LibTorch's matrix products run in OpenBLAS, which keeps its own thread pool:
-// applyTorchThreads() must size both, or a "1 thread" run still spins on every core.
+// applyTorchThreads() must size both, or a "1 thread" run still spins on every
+// core. OpenBLAS gets one thread unless SCDFM_BLAS_THREADS says otherwise.
 #include <dlfcn.h>
+#include <cstdlib>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -22,7 +24,12 @@ TEST(Threads, ApplyTorchThreadsAlsoSizesOpenBlas) {
   EXPECT_EQ(get(), 1);
   setThreadCount(2);
   applyTorchThreads();
+  EXPECT_EQ(torch::get_num_threads(), 2);
+  EXPECT_EQ(get(), 1);
+  setenv("SCDFM_BLAS_THREADS", "2", 1);
+  applyTorchThreads();
   EXPECT_EQ(get(), 2);
+  unsetenv("SCDFM_BLAS_THREADS");
   setThreadCount(before);
   applyTorchThreads();
 }
