@@ -77,16 +77,16 @@ class References {
  private:
   std::vector<std::int64_t> load(std::uint64_t addr, std::uint64_t i) {
     std::vector<unsigned char> head(16), heap;
-    std::vector<std::int64_t> present;
+    std::vector<std::int64_t> sizes;
     std::size_t bad = 0;
     const std::uint64_t size = file_.read(addr, head) && std::memcmp(head.data(), "GCOL", 4) == 0 ? le(head.data() + 8, 8) : 0;
     if (size >= 16) heap.resize(checkAllocation(at_.file, where_, size, 1, "reading string storage"));
-    if (heap.empty() || !file_.read(addr, heap) || !globalHeapObjects(heap.data(), heap.size(), &present, &bad))
+    if (heap.empty() || !file_.read(addr, heap) || !globalHeapObjects(heap.data(), heap.size(), &sizes, &bad))
       throw InputError(at_.file, where_,
                        "element " + std::to_string(i) + " refers to string storage at byte " + std::to_string(addr) +
                            " that is missing or damaged",
                        kHint);
-    return present;
+    return sizes;
   }
 
   const Ref& at_;

@@ -16,18 +16,6 @@ int hardwareThreads() {
   return n == 0 ? 1 : static_cast<int>(n);
 }
 
-int threadCount() {
-  int n = g_threads.load();
-  if (n > 0) return n;
-  if (const char* env = std::getenv("SCDFM_THREADS")) {
-    int v = std::atoi(env);
-    if (v > 0) return v;
-  }
-  return hardwareThreads();
-}
-
-void setThreadCount(int n) { g_threads.store(n > 0 ? n : 0); }
-
 namespace {
 int envThreads(const char* name, int fallback) {
   if (const char* env = std::getenv(name)) {
@@ -37,6 +25,13 @@ int envThreads(const char* name, int fallback) {
   return fallback;
 }
 }  // namespace
+
+int threadCount() {
+  const int n = g_threads.load();
+  return n > 0 ? n : envThreads("SCDFM_THREADS", hardwareThreads());
+}
+
+void setThreadCount(int n) { g_threads.store(n > 0 ? n : 0); }
 
 int torchIntraOpThreads() { return envThreads("SCDFM_TORCH_THREADS", threadCount()); }
 
