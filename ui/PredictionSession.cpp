@@ -58,8 +58,6 @@ quint64 PredictionSession::run(const PredictionSettings& s) {
   req.method = parseOdeMethod(s.solver.toStdString());
   req.timePoints = s.timePoints;
   req.seed = s.seed;
-  // The cells of one perturbation are integrated together when they are few.
-  req.chunkSize = std::max<std::int64_t>(req.cells, 1);
   req.attentionCells = {0};  // the attention view shows the first generated cell
 
   auto dataset = dataset_;

@@ -61,7 +61,7 @@ std::optional<int> launchLocalRanks(const DistributedArgs& a, const std::string&
   return rc;
 }
 
-std::unique_ptr<ProcessGroup> joinGroup(const DistributedArgs& a, const std::string& device) {
+std::unique_ptr<ProcessGroup> joinGroup(const DistributedArgs& a, std::string& device) {
   GroupOptions o;
   o.worldSize = a.worldSize;
   o.rank = a.rank;
@@ -69,7 +69,9 @@ std::unique_ptr<ProcessGroup> joinGroup(const DistributedArgs& a, const std::str
   if (a.timeoutSeconds <= 0) throw InputError("", "--timeout", "must be positive");
   o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeoutSeconds * 1000));
   o.device = device;
-  return std::make_unique<ProcessGroup>(o);
+  auto group = std::make_unique<ProcessGroup>(o);
+  device = group->options().device;
+  return group;
 }
 
 }  // namespace scdfm::cli

@@ -26,6 +26,8 @@ void addDistributedOptions(CLI::App& sub, DistributedArgs& args);
 std::optional<int> launchLocalRanks(const DistributedArgs& args, const std::string& whatToDo);
 
 // Joins the job's group (a group of one without --world-size).
-std::unique_ptr<ProcessGroup> joinGroup(const DistributedArgs& args, const std::string& device);
+// Joins the group; `device` becomes this rank's device (auto resolved; a plain
+// "cuda" becomes cuda:(rank mod GPUs) when several ranks share a machine's GPUs).
+std::unique_ptr<ProcessGroup> joinGroup(const DistributedArgs& args, std::string& device);
 
 }  // namespace scdfm::cli

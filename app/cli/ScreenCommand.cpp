@@ -80,7 +80,8 @@ const CommandRegistration kRegistration{CommandSpec{
                      "Fit of d_AB ~ c1 d_A + c2 d_B: least-squares, or theil-sen (GEARS's robust fit)")
           ->capture_default_str();
       sub.add_option("--device", o->device, "auto, cpu, cuda, cuda:N")->capture_default_str();
-      sub.add_option("--chunk", o->request.chunkSize, "Cells integrated together (memory)")->capture_default_str();
+      sub.add_option("--chunk", o->request.chunkSize, "Cells integrated together, for memory (0 = automatic: 32 on a CPU, 128 on a GPU)")
+          ->capture_default_str();
       sub.add_option("--condition-col", o->conditionCol, "obs column with condition labels (default: detected)");
       sub.add_option("--cell-type-col", o->cellTypeCol, "obs column with the cell type (default: detected)");
       sub.add_option("--out,-o", o->out, "Output CSV, one row per pair")->required();

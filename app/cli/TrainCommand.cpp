@@ -89,6 +89,7 @@ int runTrain(TrainArgs& a) {
               << s.lossFm << ", mmd " << s.lossMmd << ")  lr " << s.lr << "  " << s.perturbation << std::endl;
   };
   auto r = trainModel(ds, o, onStep);
+  group->finish();  // rank 0, which may serve the store, waits for every rank to be done
   if (!a.quiet) {
     std::cout << "trained steps " << r.startStep + 1 << ".." << r.startStep + r.stepsDone << " on "
               << r.trainConditions.size() << " conditions (" << r.testConditions.size() << " held out)\n";

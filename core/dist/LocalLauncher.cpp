@@ -29,11 +29,31 @@ std::string describeEnd(int status) {
   return "exited with code " + std::to_string(WEXITSTATUS(status));
 }
 
+// The environment of every rank: ours with o.environment on top. Built before
+// fork(): a forked child of a threaded process may only call async-signal-safe
+// functions, which setenv() is not.
+std::vector<std::string> rankEnvironment(const LaunchOptions& o) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry(*e);
+    const auto name = entry.substr(0, entry.find('='));
+    bool replaced = false;
+    for (const auto& kv : o.environment) replaced = replaced || kv.first == name;
+    if (!replaced) env.push_back(entry);
+  }
+  for (const auto& [k, v] : o.environment) env.push_back(k + "=" + v);
+  return env;
+}
+
 }  // namespace
 
 int runLocalRanks(const LaunchOptions& o, std::ostream& log) {
   const auto n = o.ranks.size();
   gChildren.assign(n, -1);
+  std::vector<std::string> env = rankEnvironment(o);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
   for (std::size_t r = 0; r < n; ++r) {
     std::vector<std::string> args = o.ranks[r];
     args.insert(args.begin(), o.executable);
@@ -42,12 +62,16 @@ int runLocalRanks(const LaunchOptions& o, std::ostream& log) {
     argv.push_back(nullptr);
     const pid_t pid = ::fork();
     if (pid < 0) {
+      const int err = errno;
       forwardSignal(SIGKILL);
+      for (pid_t p : gChildren)
+        if (p > 0) ::waitpid(p, nullptr, 0);
+      gChildren.assign(n, -1);
+      errno = err;
       throw InternalError(std::string("cannot start rank ") + std::to_string(r) + ": " + std::strerror(errno));
     }
     if (pid == 0) {
-      for (const auto& [k, v] : o.environment) ::setenv(k.c_str(), v.c_str(), 1);
-      ::execv(o.executable.c_str(), argv.data());
+      ::execve(o.executable.c_str(), argv.data(), envp.data());
       std::_Exit(127);
     }
     gChildren[r] = pid;

@@ -120,15 +120,28 @@ std::vector<int> ProcessGroup::Impl::silentRanks(std::chrono::milliseconds patie
       beats[r] = {count, now};
       continue;
     }
-    if (now - it->second.second >= patience && !messages->check({"leaving/" + std::to_string(r)})) silent.push_back(r);
+    if (now - it->second.second >= patience && !messages->check({"leaving/" + std::to_string(r)}) &&
+        !messages->check({"msg/done/" + std::to_string(r)}))
+      silent.push_back(r);
   }
   return silent;
+}
+
+std::vector<int> ProcessGroup::Impl::failedRanks() {
+  std::lock_guard<std::mutex> lock(storeMutex);
+  std::vector<int> failed;
+  for (int r = 0; r < options.worldSize; ++r)
+    if (r != options.rank && messages->check({"leaving/" + std::to_string(r)})) failed.push_back(r);
+  return failed;
 }
 
 ProcessGroup::ProcessGroup(const GroupOptions& options) : impl_(std::make_unique<Impl>()) {
   auto& m = *impl_;
   m.options = options;
   if (m.options.device == "auto") m.options.device = torch::cuda::is_available() ? "cuda" : "cpu";  // as selectDevice
+  // Ranks on one machine share its GPUs round-robin: NCCL refuses two ranks on one device.
+  if (m.options.device == "cuda" && options.worldSize > 1 && torch::cuda::device_count() > 1)
+    m.options.device = "cuda:" + std::to_string(options.rank % static_cast<int>(torch::cuda::device_count()));
   const auto& o = m.options;
   if (o.worldSize < 1) throw InputError("", "--world-size", "must be at least 1");
   if (o.rank < 0 || o.rank >= o.worldSize)
@@ -248,13 +261,16 @@ std::string ProcessGroup::fetch(const std::string& key, const std::string& durin
       throw failure(during, "nothing arrived within --timeout (" + seconds(impl_->options.timeout) + ")", "");
     if (now >= nextCheck) {
       nextCheck = now + impl_->options.heartbeat;
-      std::vector<int> silent;
+      std::vector<int> silent, failed;
       try {
         silent = impl_->silentRanks(patience);
+        failed = impl_->failedRanks();
       } catch (const std::exception& e) {
         throw failure(during, firstLine(e.what()), "");
       }
       if (!silent.empty()) throw failure(during, "no heartbeat for " + seconds(patience), "");
+      // A rank that stopped with an error will not send what we wait for.
+      if (!failed.empty()) throw failure(during, "it will not send what this rank waits for", "");
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(100));
@@ -287,6 +303,7 @@ DistributedError ProcessGroup::failure(const std::string& during, const std::str
         std::this_thread::sleep_for(m.options.heartbeat / 4);
       }
       if (!silent.empty()) lost = "lost rank " + joinRanks(silent);
+      else if (const auto failed = m.failedRanks(); !failed.empty()) lost = "rank " + joinRanks(failed) + " stopped with an error";
     } catch (const std::exception&) {
       lost = m.rendezvous.kind == Rendezvous::Kind::Tcp
                  ? "lost rank 0 (it served the rendezvous store, which no longer answers)"

@@ -36,8 +36,11 @@ struct ProcessGroup::Impl {
   std::map<int, std::pair<std::int64_t, std::chrono::steady_clock::time_point>> beats;
 
   void beatOnce();
-  // Ranks whose heartbeat has not moved for `patience` and that did not say they are leaving.
+  // Ranks whose heartbeat has not moved for `patience` and that did not say they
+  // are leaving (an error) or done (finish(): a finished rank stops beating).
   std::vector<int> silentRanks(std::chrono::milliseconds patience);
+  // Other ranks that stopped with an error (they set leaving/<rank> in failure()).
+  std::vector<int> failedRanks();
 };
 
 }  // namespace scdfm

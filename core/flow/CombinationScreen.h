@@ -32,7 +32,7 @@ struct CombinationScreenRequest {
   OdeMethod method = OdeMethod::Rk4;
   std::int64_t timePoints = 20;
   std::uint64_t seed = 0;
-  std::int64_t chunkSize = 128;
+  std::int64_t chunkSize = 0;  // cells integrated together (0 = automatic, see SamplerOptions)
   GiOptions gi;  // estimator and thresholds; excludedGenes is set per pair
   // Ranks sharing the predictions (entry i of singles-then-pairs on rank i % worldSize,
   // core/dist/SplitWork.h); every rank gets every result and the same screen. Null: this process.

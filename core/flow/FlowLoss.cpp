@@ -16,7 +16,7 @@ FlowLossTerms flowMatchingLoss(ScDfmModelImpl& model, const torch::Tensor& geneI
   auto tc = t.unsqueeze(1);
   r.xt = tc * target + (1 - tc) * noise;  // AffineProbPath with CondOTScheduler: α_t = t, σ_t = 1 − t
   r.velocityTarget = target - noise;
-  r.velocity = model.forward(geneIds, r.xt, t, source, perturbationIds);
+  r.velocity = model.forward(geneIds, r.xt, t, source, perturbationIds, nullptr, options.cancel);
   r.lossFm = (r.velocity - r.velocityTarget).pow(2).mean();
   r.x1Hat = r.xt + (1 - tc) * r.velocity;
   if (options.useMmd) {

@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include "core/util/CancelToken.h"
+
 namespace scdfm {
 
 struct ScDfmModelImpl;
@@ -14,6 +16,9 @@ struct FlowLossOptions {
   bool useMmd = true;
   double gamma = 0.5;
   std::vector<double> mmdScales{0.5, 1.0, 2.0, 4.0};
+  // Checked between the network's blocks in the forward pass and in the backward
+  // pass of `total` (Cancelled is thrown from either); null: not cancellable.
+  const CancelToken* cancel = nullptr;
 };
 
 struct FlowLossTerms {

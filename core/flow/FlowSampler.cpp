@@ -17,7 +17,8 @@ FlowSampler::FlowSampler(std::shared_ptr<const ScDfmNetwork> network, SamplerOpt
     : network_(std::move(network)), options_(std::move(options)) {
   if (!network_) throw InternalError("FlowSampler: no network");
   if (options_.timePoints < 2) throw InputError("", "time points", "need at least 2");
-  if (options_.chunkSize <= 0) options_.chunkSize = 128;
+  if (options_.chunkSize <= 0)
+    options_.chunkSize = network_->module().p_mask_embed.device().is_cuda() ? kGpuChunkCells : kCpuChunkCells;
 }
 
 double FlowSampler::peakBytes(std::int64_t cells, std::int64_t genes) const {

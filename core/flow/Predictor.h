@@ -30,7 +30,7 @@ struct PredictRequest {
   OdeMethod method = OdeMethod::Rk4;
   std::int64_t timePoints = 20;            // grid points incl. 0 and 1 (authors: 20 → 19 steps)
   std::uint64_t seed = 0;
-  std::int64_t chunkSize = 128;            // cells integrated together
+  std::int64_t chunkSize = 0;              // cells integrated together (0 = automatic, see SamplerOptions)
   std::vector<std::string> genes;          // genes to generate ("" = the model's genes found in the data)
   std::vector<std::int64_t> attentionCells;  // generated cells whose attention maps to return (GUI)
 };

@@ -1,5 +1,6 @@
 #include "core/flow/Trainer.h"
 
+#include <functional>
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
@@ -154,8 +155,9 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   GeneGraphMask graph;
   std::string dataSha;
   if (!lead) {
-    decodePreparation(group->fetch("train/preparation", "waiting for rank 0 to select genes and build the gene graph"),
-                      selected, graph, dataSha);
+    decodePreparation(
+        group->fetch("train/preparation", "waiting for rank 0 to select genes and build the gene graph", cancel),
+        selected, graph, dataSha);
   } else if (o.nTopGenes > 0 && o.nTopGenes < ds.nGenes()) {
     HvgOptions hopt;
     hopt.nTopGenes = o.nTopGenes;
@@ -315,6 +317,9 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
                        "Resume with the same --split / --test options");
     loadStateDict(model, prev.weights, ckptPath);
     startStep = prev.trainerMeta.value("step", std::int64_t{0});
+    if (startStep >= o.steps)
+      throw InputError(ckptPath, "", "the checkpoint has already trained " + std::to_string(startStep) + " steps",
+                       "To train further, give --steps above " + std::to_string(startStep));
     const auto steps = prev.trainerMeta.value("adam_steps", nlohmann::json::object());
     for (auto it = steps.begin(); it != steps.end(); ++it) {
       AdamSlot s;
@@ -325,6 +330,24 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     }
   }
   result.startStep = startStep;
+  if (group) {
+    // Every rank must start from the same step, cells and training conditions: a stale
+    // checkpoint copy or another data file on one node would otherwise train silently apart.
+    std::string keys;
+    for (const auto& k : result.trainConditions) keys += k + "\n";
+    const std::string mine = "step " + std::to_string(startStep) + ", " + std::to_string(ds.nCells()) + " cells, " +
+                             std::to_string(result.trainConditions.size()) + " training conditions (digest " +
+                             std::to_string(std::hash<std::string>{}(keys)) + ")";
+    if (lead) {
+      group->publish("train/agreement", mine);
+    } else if (const auto lead0 = group->fetch("train/agreement", "waiting for rank 0 to start training", cancel);
+               lead0 != mine) {
+      throw InputError(o.resume ? ckptPath : ds.path(), "",
+                       "rank " + std::to_string(rank) + " would start at " + mine + ", rank 0 at " + lead0,
+                       "Give every rank the same data file and the same --out folder (a shared file system), "
+                       "with the same split options");
+    }
+  }
   std::vector<std::pair<std::string, torch::Tensor>> params;
   for (auto& p : model.named_parameters(true)) params.emplace_back(p.key(), p.value());
 
@@ -382,11 +405,13 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
 
   // --- validation on held-out conditions (the CLI's `scdfm evaluate` code path) -------
   std::optional<ReferenceBaselines> baselines;
-  auto validate = [&](std::int64_t step) {
-    if (test.empty() || o.validationConditions <= 0 || !lead) return;
+  // In a group only rank 0 validates: it finishes (a relayed Cancel stops every rank
+  // together at the next all-reduce). One process stops at once and keeps its steps.
+  const CancelToken validationCancel = group ? CancelToken() : cancel;
+  auto validateAt = [&](std::int64_t step) {
     if (!baselines)
       baselines.emplace(ds, expressionSpace(ds, genes, o.normalizeTotal, o.log1p), result.trainConditions,
-                        LinearBaselineOptions{}, Progress::none(), cancel);
+                        LinearBaselineOptions{}, Progress::none(), validationCancel);
     // A copy of the current weights in eval mode (dropout off), as a saved checkpoint would predict.
     const Predictor predictor(makeCheckpoint(step, false), "the model in training", o.device);
     EvaluationRequest req;
@@ -395,7 +420,16 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     req.cells = o.validationCells;
     req.timePoints = o.validationTimePoints;
     req.seeds = {deriveSeed(o.seed, "validation")};
-    result.validation = evaluatePredictions(predictor, ds, *baselines, req, Progress::none(), cancel).mean;
+    result.validation = evaluatePredictions(predictor, ds, *baselines, req, Progress::none(), validationCancel).mean;
+  };
+  auto validate = [&](std::int64_t step) {
+    if (test.empty() || o.validationConditions <= 0 || !lead) return;
+    try {
+      validateAt(step);
+    } catch (const Cancelled&) {
+      saveCheckpoint(step);  // the weights of the completed steps are kept (Trainer.h)
+      throw;
+    }
   };
 
   // --- the loop -------------------------------------------------------------------------
@@ -404,6 +438,9 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   FlowLossOptions lossOptions;
   lossOptions.useMmd = o.useMmd;
   lossOptions.gamma = o.gamma;
+  // One process stops inside the forward or backward pass too; ranks of a group
+  // must all finish the step (they stop together after the all-reduce).
+  if (!group) lossOptions.cancel = &cancel;
   const auto B = o.batchSize;
   const auto T = std::min<std::int64_t>(o.genesPerStep > 0 ? o.genesPerStep : G, G);
   const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
@@ -471,9 +508,14 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
       // One process stops at once, keeping the weights of the completed steps (never
       // a partial update); ranks of a group stop together after the all-reduce.
       stopIfCancelled(step);
-      auto terms = flowMatchingLoss(model, geneIds, source, target, pert, noise, t, lossOptions);
-      stopIfCancelled(step);
-      terms.total.backward();  // gradients of the step's micro-batches add up
+      FlowLossTerms terms;
+      try {
+        terms = flowMatchingLoss(model, geneIds, source, target, pert, noise, t, lossOptions);
+        terms.total.backward();  // gradients of the step's micro-batches add up
+      } catch (const Cancelled&) {
+        stopIfCancelled(step);  // stopped inside the forward or backward pass: the weights are untouched
+        throw;
+      }
       lossSum += terms.total.item<double>();
       fmSum += terms.lossFm.item<double>();
       mmdSum += terms.lossMmd.defined() ? terms.lossMmd.item<double>() : 0.0;

@@ -130,14 +130,22 @@ torch::Tensor ScDfmModelImpl::evaluate(const ScDfmContext& ctx, const torch::Ten
   }
   const std::vector<std::int64_t>* cells =
       trace && !trace->attentionCells.empty() ? &trace->attentionCells : nullptr;
+  // A cancellation point here, and the same point in the backward pass: autograd
+  // runs the blocks in reverse and calls a hook on each block's input; the
+  // exception thrown there reaches the caller of backward().
+  auto cancellationPoint = [&ctx](torch::Tensor& x) {
+    if (!ctx.cancel) return;
+    ctx.cancel->throwIfCancelled();
+    if (x.requires_grad()) x.register_hook([token = *ctx.cancel](const torch::Tensor&) { token.throwIfCancelled(); });
+  };
   for (std::int64_t i = 0; i < config_.nlayers; ++i) {
-    if (ctx.cancel) ctx.cancel->throwIfCancelled();
+    cancellationPoint(h);
     const auto& L = ctx.layers[i];
     h = geneAdaLNList[i]->apply(h, L.gene);
     h = adapterList[i]->forward(h, L.adapterP);
     DiffAttnRecord r1, r2;
     h = blockList[i]->diff_self_attn->forward(h, h, c, {}, cells, cells ? &r1 : nullptr);
-    if (ctx.cancel) ctx.cancel->throwIfCancelled();
+    cancellationPoint(h);
     h = blockList[i]->diff_cross_attn->forward(h, ctx.controlEmb, c, L.controlMap, cells, cells ? &r2 : nullptr);
     if (cells) {
       trace->attention.push_back({i, "diff_self_attn", std::move(r1)});
@@ -145,14 +153,16 @@ torch::Tensor ScDfmModelImpl::evaluate(const ScDfmContext& ctx, const torch::Ten
     }
     if (rec) trace->tensors["block" + std::to_string(i) + "_out"] = h.detach();
   }
+  cancellationPoint(h);
   return final_layer->forward(h, ctx.finalP);
 }
 
 torch::Tensor ScDfmModelImpl::forward(const torch::Tensor& geneIds, const torch::Tensor& xt, const torch::Tensor& t,
                                       const torch::Tensor& control, const torch::Tensor& perturbationIds,
-                                      ForwardTrace* trace) {
+                                      ForwardTrace* trace, const CancelToken* cancel) {
   // One pass: the control maps are used once, so there is nothing to cache.
   auto ctx = encodeContext(geneIds, control, perturbationIds, /*cacheControlMaps=*/false, trace);
+  ctx.cancel = cancel;
   return evaluate(ctx, xt, t, trace);
 }
 

@@ -37,8 +37,9 @@ struct ScDfmContext {
   };
   std::vector<Layer> layers;
   torch::Tensor finalP;  // final_layer.fc.0 on the p half, (1|B,1,D)
-  // Checked before each block of evaluate(): one evaluation of a large model
-  // takes longer than a user waits for Cancel (null: not cancellable).
+  // Checked before each block of evaluate(), and of its backward pass when the
+  // output is differentiated: one evaluation or backward of a large model takes
+  // longer than a user waits for Cancel (null: not cancellable).
   const CancelToken* cancel = nullptr;
 };
 
@@ -73,7 +74,7 @@ struct ScDfmModelImpl : torch::nn::Module {
                          ForwardTrace* trace = nullptr);
   torch::Tensor forward(const torch::Tensor& geneIds, const torch::Tensor& xt, const torch::Tensor& t,
                         const torch::Tensor& control, const torch::Tensor& perturbationIds,
-                        ForwardTrace* trace = nullptr);
+                        ForwardTrace* trace = nullptr, const CancelToken* cancel = nullptr);
 
   // p: the mean over the perturbation tokens of their embeddings (B|1,k) → (B|1,D):
   // gene tokens (< M) through the gene encoder, label tokens (M + k) through

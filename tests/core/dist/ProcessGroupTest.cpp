@@ -135,3 +135,45 @@ TEST(ProcessGroup, AWaitForALostRankNamesIt) {
     EXPECT_NE(what.find("rank 0: lost rank 1 during waiting for rank 1's result"), std::string::npos) << what;
   }
 }
+
+// A rank that finished (finish()) stops beating but is not lost: rank 0 waits,
+// past the heartbeat patience, for a slower rank's item.
+TEST(ProcessGroup, AFinishedRankIsNotReportedLost) {
+  const std::string dir = test::scratchDir("dist_finished");
+  onRanks("file://" + dir + "/store", 3, [](ProcessGroup& g) {
+    if (g.rank() == 1) return;  // done at once (onRanks calls finish())
+    if (g.rank() == 2) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // 15 heartbeats: past the 5-beat patience
+      g.publish("slow item", "2");
+      return;
+    }
+    EXPECT_EQ(g.fetch("slow item", "waiting for rank 2's item"), "2");
+  });
+}
+
+// A rank that stopped with an error (failure()) will not send what another rank
+// waits for: the wait ends at once with its rank, not at --timeout.
+TEST(ProcessGroup, AWaitForARankThatFailedNamesIt) {
+  const std::string dir = test::scratchDir("dist_failed");
+  const std::string address = "file://" + dir + "/store";
+  std::promise<void> failed;
+  auto other = std::async(std::launch::async, [&] {
+    ProcessGroup g(rankOptions(address, 2, 1));
+    (void)g.failure("reading its cells", "a test error", "");
+    failed.set_value();
+    std::this_thread::sleep_for(std::chrono::seconds(3));  // still beating: failed, not lost
+  });
+  ProcessGroup g(rankOptions(address, 2, 0));
+  failed.get_future().get();
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    g.fetch("never", "waiting for rank 1's result");
+    FAIL() << "no error";
+  } catch (const DistributedError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("rank 0: rank 1 stopped with an error during waiting for rank 1's result"), std::string::npos)
+        << what;
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));  // far below --timeout (30 s)
+  other.get();
+}

@@ -73,3 +73,45 @@ TEST(GoldenLoss, MmdIsZeroForIdenticalSetsAndGrowsWithShift) {
   EXPECT_LT(std::abs(same), 0.1);
   EXPECT_GT(shifted, same + 0.1);
 }
+
+// Training stops inside a step: the forward pass checks the token between the
+// network's blocks, and the backward pass does the same through hooks. An
+// untriggered token changes no value or gradient.
+TEST(GoldenLoss, ForwardAndBackwardStopAtACancel) {
+  auto cases = goldenCases();
+  ASSERT_FALSE(cases.empty());
+  auto golden = loadGoldenCase(cases.front(), "loss");
+  auto f = golden.file("loss");
+  auto loss = [&](const CancelToken* token) {
+    FlowLossOptions opt;
+    opt.cancel = token;
+    return flowMatchingLoss(*golden.model, tensorOf(f, "gene_id"), tensorOf(f, "source"), tensorOf(f, "target"),
+                            tensorOf(f, "perturbation_id"), tensorOf(f, "noise"), tensorOf(f, "t"), opt);
+  };
+  auto gradients = [&] {
+    std::vector<torch::Tensor> g;
+    for (auto& p : golden.model->parameters())
+      if (p.grad().defined()) g.push_back(p.grad().clone());
+    golden.model->zero_grad(/*set_to_none=*/true);
+    return g;
+  };
+  auto plain = loss(nullptr);
+  plain.total.backward();
+  const auto plainGrads = gradients();
+
+  const CancelToken token;
+  auto watched = loss(&token);
+  EXPECT_EQ(watched.total.item<double>(), plain.total.item<double>());
+  watched.total.backward();
+  const auto watchedGrads = gradients();
+  ASSERT_EQ(watchedGrads.size(), plainGrads.size());
+  for (std::size_t i = 0; i < plainGrads.size(); ++i) EXPECT_TRUE(torch::equal(watchedGrads[i], plainGrads[i])) << i;
+
+  // Cancelled after the forward pass: backward() throws Cancelled before its end.
+  auto cut = loss(&token);
+  token.cancel();
+  EXPECT_THROW(cut.total.backward(), Cancelled);
+  gradients();
+  // Cancelled before: the forward pass throws.
+  EXPECT_THROW(loss(&token), Cancelled);
+}
