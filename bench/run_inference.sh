@@ -14,7 +14,8 @@ echo "== bench_inference ($CASE, $THREADS threads)"
 if /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
   for n in 16 "$CELLS"; do
     echo "== PyTorch reference, $n cells"
-    /usr/bin/python3 "$HERE/reference_inference.py" "$CASE" --threads "$THREADS" --cells "$n"
+    # glibc's allocator set as our core sets it (core/util/Allocator): see bench/run
+    MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824 /usr/bin/python3 "$HERE/reference_inference.py" "$CASE" --threads "$THREADS" --cells "$n"
   done
 else
   echo "(python3 torch not available: no reference run; spec reference: 0.88 s/eval for 16 cells, small config)"

@@ -464,12 +464,23 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     for (auto& [name, p] : params) p.mutable_grad() = torch::Tensor();  // zero_grad(set_to_none=True)
     double lossSum = 0, fmSum = 0, mmdSum = 0;
     std::string perturbations;
+    // Every draw of micro-batch k of this step comes from (seed, step, k), whatever
+    // the world size: resume == uninterrupted, and N ranks == one process.
+    auto tagOf = [step](std::int64_t k) { return std::to_string(step) + (k == 0 ? std::string() : ":" + std::to_string(k)); };
+    auto drawCondition = [&](std::mt19937_64& rng) {
+      return std::uniform_int_distribution<std::size_t>(0, train.size() - 1)(rng);
+    };
+    // The backward pass of this rank's last micro-batch starts the all-reduce as it goes.
+    std::int64_t lastOwned = -1;
+    if (reducer)
+      for (std::int64_t k = 0; k < o.globalBatch; ++k) {
+        std::mt19937_64 rng(deriveSeed(o.seed, "step:" + tagOf(k)));
+        if (owns(drawCondition(rng))) lastOwned = k;
+      }
     for (std::int64_t k = 0; k < o.globalBatch; ++k) {
-      // Every draw of micro-batch k of this step comes from (seed, step, k), whatever
-      // the world size: resume == uninterrupted, and N ranks == one process.
-      const std::string tag = std::to_string(step) + (k == 0 ? std::string() : ":" + std::to_string(k));
+      const std::string tag = tagOf(k);
       std::mt19937_64 rng(deriveSeed(o.seed, "step:" + tag));
-      const std::size_t ci = std::uniform_int_distribution<std::size_t>(0, train.size() - 1)(rng);
+      const std::size_t ci = drawCondition(rng);
       const Condition& c = *train[ci];
       perturbations += (k == 0 ? "" : " ") + c.key;
       if (!owns(ci)) continue;
@@ -511,6 +522,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
       FlowLossTerms terms;
       try {
         terms = flowMatchingLoss(model, geneIds, source, target, pert, noise, t, lossOptions);
+        if (k == lastOwned) reducer->armForBackward();
         terms.total.backward();  // gradients of the step's micro-batches add up
       } catch (const Cancelled&) {
         stopIfCancelled(step);  // stopped inside the forward or backward pass: the weights are untouched

@@ -177,3 +177,29 @@ TEST(ProcessGroup, AWaitForARankThatFailedNamesIt) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));  // far below --timeout (30 s)
   other.get();
 }
+
+// Armed for the last backward pass of a step, the buckets whose gradients are
+// complete start during that pass; the sums equal those of a plain all-reduce,
+// including the gradient of an earlier micro-batch and one defined on a single rank.
+TEST(ProcessGroup, AllReduceOverlapsTheBackwardPass) {
+  const std::string address = "tcp://127.0.0.1:" + std::to_string(freeLocalPort());
+  onRanks(address, 2, [](ProcessGroup& g) {
+    const double x = g.rank() + 1;
+    auto unused = at::zeros({1}).requires_grad_(), a = at::zeros({5}).requires_grad_(),
+         b = at::zeros({6}).requires_grad_(), c = at::zeros({4}).requires_grad_();
+    // Reverse order, 24-byte buckets: {c}, {b}, {a, unused}.
+    GradientAllReduce reduce(g, {unused, a, b, c}, 6 * 4);
+    ASSERT_EQ(reduce.bucketCount(), 3u);
+    if (g.rank() == 1) (c * 3.0).sum().backward();  // an earlier micro-batch, on rank 1 only
+    reduce.armForBackward();
+    ((a * x).sum() + (b * (2 * x)).sum() + (c * x).sum()).backward();
+    std::vector<double> extras{x};
+    reduce.run(extras, "the test's all-reduce");
+    EXPECT_EQ(reduce.bucketsStartedInBackward(), 2u);  // {c} and {b}; {a, unused} waits for `unused`
+    EXPECT_DOUBLE_EQ(extras[0], 3.0);
+    EXPECT_TRUE(at::allclose(a.grad(), at::full({5}, 3.0)));   // 1 + 2
+    EXPECT_TRUE(at::allclose(b.grad(), at::full({6}, 6.0)));   // 2 + 4
+    EXPECT_TRUE(at::allclose(c.grad(), at::full({4}, 6.0)));   // (1 + 3) + 2
+    EXPECT_FALSE(unused.grad().defined());
+  });
+}
