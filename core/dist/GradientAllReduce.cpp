@@ -1,6 +1,10 @@
 #include "core/dist/GradientAllReduce.h"
 
 #include <ATen/ATen.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/variable.h>
+
+#include <unordered_set>
 
 #include "core/dist/ProcessGroupImpl.h"
 #include "core/util/Error.h"
@@ -58,18 +62,45 @@ GradientAllReduce::~GradientAllReduce() {
 
 std::size_t GradientAllReduce::bucketCount() const { return buckets_.size(); }
 
-void GradientAllReduce::armForBackward() {
+void GradientAllReduce::armForBackward(const at::Tensor& loss) {
   if (!group_.distributed()) return;
-  at::NoGradGuard noGrad;
-  for (auto& b : buckets_) {
-    b.flat = at::zeros({b.numel}, params_.front().options().requires_grad(false));
-    b.pending = b.params.size();
-    b.work.reset();
+  // The parameters this pass reaches: their gradient accumulators in the loss's graph.
+  std::unordered_set<const torch::autograd::Node*> reached;
+  std::vector<torch::autograd::Node*> todo;
+  if (loss.grad_fn()) todo.push_back(loss.grad_fn().get());
+  while (!todo.empty()) {
+    auto* node = todo.back();
+    todo.pop_back();
+    if (!reached.insert(node).second) continue;
+    for (const auto& edge : node->next_edges())
+      if (edge.function) todo.push_back(edge.function.get());
   }
+  at::NoGradGuard noGrad;
   nextToStart_ = 0;
   startedInBackward_ = 0;
   error_ = nullptr;
+  expected_.assign(params_.size(), 0);
+  for (auto& b : buckets_) {
+    b.flat = at::zeros({b.numel}, params_.front().options().requires_grad(false));
+    b.pending = 0;
+    b.work.reset();
+    for (auto k : b.params) {
+      const auto acc = torch::autograd::impl::try_get_grad_accumulator(params_[k]);
+      expected_[k] = acc && reached.count(acc.get()) ? 1 : 0;
+      if (expected_[k]) {
+        ++b.pending;
+      } else if (const auto& g = params_[k].grad(); g.defined()) {
+        // Not in this pass: the slot holds the earlier micro-batches' gradient now.
+        b.flat.narrow(0, static_cast<std::int64_t>(offsetOf_[k]), g.numel()).copy_(g.reshape({-1}));
+      }
+    }
+  }
   armed_ = true;
+  try {
+    startReadyBuckets();  // buckets this pass does not reach
+  } catch (...) {
+    error_ = std::current_exception();
+  }
 }
 
 // Called by autograd with the parameter's gradient of this pass, before it is
@@ -77,6 +108,11 @@ void GradientAllReduce::armForBackward() {
 void GradientAllReduce::onGradient(std::size_t k, const at::Tensor& grad) {
   if (!armed_ || error_) return;
   auto& b = buckets_[bucketOf_[k]];
+  if (!expected_[k]) {
+    error_ = std::make_exception_ptr(
+        InternalError("GradientAllReduce: a gradient arrived for a parameter outside the loss's graph"));
+    return;
+  }
   auto slot = b.flat.narrow(0, static_cast<std::int64_t>(offsetOf_[k]), params_[k].numel());
   slot.copy_(grad.reshape({-1}));
   if (params_[k].grad().defined()) slot.add_(params_[k].grad().reshape({-1}));

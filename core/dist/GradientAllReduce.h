@@ -4,9 +4,11 @@
 // backward pass produces them, the first bucket small (1 MiB) and the others of
 // at most `bucketBytes` (DDP's 25 MiB) — and each bucket's all-reduce starts as
 // soon as its gradients are ready. A backward pass armed with
-// armForBackward() hands each parameter's gradient to its bucket through a hook,
-// so the all-reduce of the last layers runs while the first ones are still
-// being differentiated. Buckets start in the same order on every rank (a
+// armForBackward(loss) hands each parameter's gradient to its bucket through a
+// hook, so the all-reduce of the last layers runs while the first ones are
+// still being differentiated. As DDP with find_unused_parameters, the loss's
+// autograd graph says which parameters this pass will not reach: their buckets
+// do not wait for them. Buckets start in the same order on every rank (a
 // bucket waits for the ones before it), as the collectives must. A few doubles
 // (loss terms, a cancel flag) travel with them at the end.
 #include <ATen/core/Tensor.h>
@@ -28,10 +30,10 @@ class GradientAllReduce {
   GradientAllReduce(const GradientAllReduce&) = delete;
   GradientAllReduce& operator=(const GradientAllReduce&) = delete;
 
-  // Call before the last backward pass of a step on this rank (gradients of
-  // earlier micro-batches are already in .grad): during that pass each bucket
-  // starts as soon as its parameters' gradients are final.
-  void armForBackward();
+  // Call before loss.backward(), the last backward pass of a step on this rank
+  // (gradients of earlier micro-batches are already in .grad): during that pass
+  // each bucket starts as soon as its parameters' gradients are final.
+  void armForBackward(const at::Tensor& loss);
 
   // Starts the buckets not yet started (all of them without armForBackward),
   // waits for every bucket and sums `extras`. A parameter whose gradient is
@@ -55,6 +57,7 @@ class GradientAllReduce {
   std::vector<Bucket> buckets_;
   std::vector<std::size_t> bucketOf_, offsetOf_;  // per parameter: its bucket and its place there
   std::vector<unsigned> hooks_;                   // per parameter: its hook, removed by the destructor
+  std::vector<char> expected_;                    // per parameter: the armed pass reaches it
   bool armed_ = false;
   std::size_t nextToStart_ = 0;  // buckets start in index order
   std::size_t startedInBackward_ = 0;

@@ -522,7 +522,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
       FlowLossTerms terms;
       try {
         terms = flowMatchingLoss(model, geneIds, source, target, pert, noise, t, lossOptions);
-        if (k == lastOwned) reducer->armForBackward();
+        if (k == lastOwned) reducer->armForBackward(terms.total);
         terms.total.backward();  // gradients of the step's micro-batches add up
       } catch (const Cancelled&) {
         stopIfCancelled(step);  // stopped inside the forward or backward pass: the weights are untouched

@@ -191,11 +191,13 @@ TEST(ProcessGroup, AllReduceOverlapsTheBackwardPass) {
     GradientAllReduce reduce(g, {unused, a, b, c}, 6 * 4);
     ASSERT_EQ(reduce.bucketCount(), 3u);
     if (g.rank() == 1) (c * 3.0).sum().backward();  // an earlier micro-batch, on rank 1 only
-    reduce.armForBackward();
-    ((a * x).sum() + (b * (2 * x)).sum() + (c * x).sum()).backward();
+    auto loss = (a * x).sum() + (b * (2 * x)).sum() + (c * x).sum();
+    reduce.armForBackward(loss);
+    loss.backward();
     std::vector<double> extras{x};
     reduce.run(extras, "the test's all-reduce");
-    EXPECT_EQ(reduce.bucketsStartedInBackward(), 2u);  // {c} and {b}; {a, unused} waits for `unused`
+    // Every bucket started in the pass: `unused` is not in the loss's graph, so {a, unused} did not wait for it.
+    EXPECT_EQ(reduce.bucketsStartedInBackward(), 3u);
     EXPECT_DOUBLE_EQ(extras[0], 3.0);
     EXPECT_TRUE(at::allclose(a.grad(), at::full({5}, 3.0)));   // 1 + 2
     EXPECT_TRUE(at::allclose(b.grad(), at::full({6}, 6.0)));   // 2 + 4
