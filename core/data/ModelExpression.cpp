@@ -20,14 +20,66 @@ ExpressionSpace expressionSpace(const Dataset& dataset, const std::vector<std::s
 }
 
 namespace {
-ExpressionMatrix preprocessed(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& s) {
+ExpressionMatrix preprocessed(const Dataset& dataset, const std::vector<std::int64_t>& rows, double total, bool log1p) {
   ExpressionMatrix e = dataset.expression(rows);
   checkExpressionValues(dataset, e, rows);
-  if (s.normalizeTotal > 0) normalizeTotal(e, s.normalizeTotal);
-  if (s.log1p) log1pInPlace(e);
+  if (total > 0) normalizeTotal(e, total);
+  if (log1p) log1pInPlace(e);
   return e;
 }
+ExpressionMatrix preprocessed(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& s) {
+  return preprocessed(dataset, rows, s.normalizeTotal, s.log1p);
+}
+
+// Appends `part`'s rows to `out` (compressed CSR), growing its arrays geometrically.
+void appendRows(SparseRowMatrixF& out, std::int64_t& rowsFilled, const SparseRowMatrixF& part) {
+  const auto nz = static_cast<std::int64_t>(out.outerIndexPtr()[rowsFilled]);
+  const auto add = static_cast<std::int64_t>(part.nonZeros());
+  out.data().resize(nz + add, 1.0);
+  std::copy(part.valuePtr(), part.valuePtr() + add, out.valuePtr() + nz);
+  std::copy(part.innerIndexPtr(), part.innerIndexPtr() + add, out.innerIndexPtr() + nz);
+  for (std::int64_t r = 0; r < part.rows(); ++r)
+    out.outerIndexPtr()[rowsFilled + r + 1] = static_cast<SparseRowMatrixF::StorageIndex>(nz + part.outerIndexPtr()[r + 1]);
+  rowsFilled += part.rows();
+}
 }  // namespace
+
+// 4,096 rows of 1,000 genes take ~40 ms: Cancel stays prompt.
+ExpressionMatrix readAllGenes(const Dataset& dataset, const std::vector<std::int64_t>& rows, double total, bool log1p,
+                              const CancelToken& cancel, std::size_t chunkRows) {
+  const std::size_t chunk = std::max<std::size_t>(1, chunkRows);
+  if (rows.empty()) return preprocessed(dataset, rows, total, log1p);
+  ExpressionMatrix out;
+  std::int64_t filled = 0;
+  const auto n = static_cast<std::int64_t>(rows.size());
+  for (std::size_t at = 0; at < rows.size(); at += chunk) {
+    cancel.throwIfCancelled();
+    const std::vector<std::int64_t> part(rows.begin() + static_cast<std::ptrdiff_t>(at),
+                                         rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), at + chunk)));
+    ExpressionMatrix e = preprocessed(dataset, part, total, log1p);
+    if (at == 0) {
+      out.encoding = e.encoding;
+      out.sparse = e.sparse;
+      out.fileDtype = e.fileDtype;
+      if (e.sparse) {
+        out.csr.resize(n, e.cols());
+        out.csr.makeCompressed();
+        out.csr.outerIndexPtr()[0] = 0;
+      } else {
+        out.dense.resize(n, e.cols());
+      }
+    }
+    if (e.sparse) {
+      e.csr.makeCompressed();
+      appendRows(out.csr, filled, e.csr);
+    } else {
+      out.dense.middleRows(filled, e.dense.rows()) = e.dense;
+      filled += e.dense.rows();
+    }
+  }
+  cancel.throwIfCancelled();
+  return out;
+}
 
 namespace {
 // Rows [from, to) of `rows` into out.middleRows(from, ...).

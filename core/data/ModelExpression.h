@@ -32,6 +32,13 @@ ExpressionSpace expressionSpace(const Dataset& dataset, const std::vector<std::s
 RowMatrixF readExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows, const ExpressionSpace& space,
                           const CancelToken& cancel = {});
 
+// Cells × every dataset gene of `rows` (in that order), values checked
+// (checkExpressionValues) and preprocessed as above; sparse when the file is.
+// Read in chunks of a few thousand rows with `cancel` checked between them, so
+// that even a whole large file stops soon after Cancel.
+ExpressionMatrix readAllGenes(const Dataset& dataset, const std::vector<std::int64_t>& rows, double normalizeTotal,
+                              bool log1p, const CancelToken& cancel = {}, std::size_t chunkRows = 4096);
+
 // Per-gene sums of `rows`, read in chunks of `chunkRows` (bounded memory for
 // large files). Returns a vector over space.genes.
 std::vector<double> sumExpression(const Dataset& dataset, const std::vector<std::int64_t>& rows,

@@ -117,10 +117,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
   if (lead) {
     std::vector<std::int64_t> allRows(static_cast<std::size_t>(ds.nCells()));
     for (std::size_t i = 0; i < allRows.size(); ++i) allRows[i] = static_cast<std::int64_t>(i);
-    expr = ds.expression(allRows);
-    checkExpressionValues(ds, expr, allRows);
-    if (o.normalizeTotal > 0) normalizeTotal(expr, o.normalizeTotal);
-    if (o.log1p) log1pInPlace(expr);
+    expr = readAllGenes(ds, allRows, o.normalizeTotal, o.log1p, cancel);
   }
   cancel.throwIfCancelled();
 
@@ -256,7 +253,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     space.columns = selected;
     space.normalizeTotal = o.normalizeTotal > 0 ? o.normalizeTotal : 0;
     space.log1p = o.log1p;
-    X = readExpression(ds, need, space);
+    X = readExpression(ds, need, space, cancel);
     for (std::size_t i = 0; i < need.size(); ++i) rowOf[static_cast<std::size_t>(need[i])] = static_cast<std::int64_t>(i);
   }
   expr = ExpressionMatrix();
@@ -284,7 +281,7 @@ TrainResult trainModel(const Dataset& ds, const TrainerOptions& o, const std::fu
     graph = buildGeneGraph(graphExpr, genes, gopt, Progress::none(), cancel);
     graphExpr = ExpressionMatrix();
     if (graph.geneOrder != vocab.genes()) throw InternalError("gene graph order differs from the vocabulary order");
-    dataSha = sha256File(ds.path());
+    dataSha = sha256File(ds.path(), cancel);
     if (group) group->publish("train/preparation", encodePreparation(selected, graph, dataSha));
   }
   RawTensor mask;

@@ -317,12 +317,13 @@ bool isModelCheckpoint(const std::string& path) {
   }
 }
 
-std::string sha256File(const std::string& path) {
+std::string sha256File(const std::string& path, const CancelToken& cancel) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", "cannot open the file to compute its SHA-256", "Check the path");
   Sha256 h;
   std::vector<char> buf(1 << 20);
   while (in) {
+    cancel.throwIfCancelled();
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     h.update(reinterpret_cast<const std::uint8_t*>(buf.data()), static_cast<std::size_t>(in.gcount()));
   }

@@ -23,6 +23,8 @@
 
 #include "core/io/Safetensors.h"
 
+#include "core/util/CancelToken.h"
+
 namespace scdfm {
 
 struct CheckpointPreprocessing {
@@ -90,7 +92,8 @@ void checkWeightShapes(const std::map<std::string, RawTensor>& weights,
 bool isModelCheckpoint(const std::string& path);
 
 // SHA-256 of a file's bytes, hex (for training provenance).
-std::string sha256File(const std::string& path);
+// `cancel` is checked between 1 MiB blocks (a large data file takes seconds).
+std::string sha256File(const std::string& path, const CancelToken& cancel = {});
 // Current UTC time as ISO 8601 ("2026-11-25T14:32:43Z").
 std::string utcNowIso8601();
 

@@ -1,5 +1,7 @@
 #include "core/model/DiffAttention.h"
 
+#include "core/model/CancellationPoint.h"
+
 #include <cmath>
 
 #include "core/model/Layers.h"
@@ -58,19 +60,24 @@ torch::Tensor MultiheadDiffAttnImpl::controlMap(const torch::Tensor& x) {
 }
 
 torch::Tensor MultiheadDiffAttnImpl::forward(const torch::Tensor& y, const torch::Tensor& x, const torch::Tensor& map2,
-                                             const std::vector<std::int64_t>* recordCells, DiffAttnRecord* record) {
+                                             const std::vector<std::int64_t>* recordCells, DiffAttnRecord* record,
+                                             const CancelToken* cancel) {
   const auto B = y.size(0), T = y.size(1), D = y.size(2);
   torch::Tensor a1, a2;
   if (cross) {
     a1 = softmaxMap(heads(q_proj_1(y)), heads(k_proj_1(x)));
+    cancellationPoint(a1, cancel);
     a2 = softmaxMap(heads(q_proj_2(y)), heads(k_proj_2(x)));
   } else {
     a1 = softmaxMap(heads(q_proj_1(y)), heads(k_proj_1(y)));
+    cancellationPoint(a1, cancel);
     a2 = map2.defined() ? map2 : controlMap(x);
   }
+  cancellationPoint(a2, cancel);
   auto v = heads(v_proj(y));
   auto lam = lambda();
   auto o = torch::matmul(a1, v) - lam * torch::matmul(a2, v);  // (A1 − λA2)·V
+  cancellationPoint(o, cancel);
   o = subln(o) * (1.0 - lambda_init);
   o = o.transpose(1, 2).reshape({B, T, D});
   if (record && recordCells) {
@@ -97,13 +104,14 @@ DifferentialTransformerBlockImpl::DifferentialTransformerBlockImpl(std::int64_t 
 torch::Tensor DifferentialTransformerBlockImpl::forward(const torch::Tensor& yIn, const torch::Tensor& x,
                                                         const torch::Tensor& c, const torch::Tensor& map2,
                                                         const std::vector<std::int64_t>* recordCells,
-                                                        DiffAttnRecord* record) {
+                                                        DiffAttnRecord* record, const CancelToken* cancel) {
   auto m = ada(torch::silu(c)).unsqueeze(1).chunk(6, -1);  // shift_a, scale_a, gate_a, shift_m, scale_m, gate_m
   const auto D = yIn.size(-1);
   auto ln = [&](const torch::Tensor& t) { return torch::layer_norm(t, {D}, {}, {}, 1e-6); };
   auto y = yIn;
   auto ym = ln(y) * (1 + m[1]) + m[0];
-  y = y + m[2] * attn->forward(ym, attn->cross ? yIn : x, map2, recordCells, record);
+  y = y + m[2] * attn->forward(ym, attn->cross ? yIn : x, map2, recordCells, record, cancel);
+  cancellationPoint(y, cancel);
   auto h = ln(y) * (1 + m[4]) + m[3];
   h = fc2(torch::gelu(fc1(h), "tanh"));
   return y + m[5] * h;

@@ -3,6 +3,8 @@
 // DiT-style blocks around it. Names follow the authors' state_dict keys.
 #include <torch/torch.h>
 
+#include "core/util/CancelToken.h"
+
 namespace scdfm {
 
 // Attention maps of one MultiheadDiffAttn call, for the cells asked for.
@@ -27,8 +29,10 @@ TORCH_MODULE(RMSNorm);
 struct MultiheadDiffAttnImpl : torch::nn::Module {
   MultiheadDiffAttnImpl(std::int64_t d, std::int64_t nhead, std::int64_t depth, bool cross);
   // map2: for cross=false, the precomputed controlMap(x) (then x is not used); may be undefined.
+  // cancel: checked between the maps and the product, forward and backward (null: not cancellable).
   torch::Tensor forward(const torch::Tensor& y, const torch::Tensor& x, const torch::Tensor& map2,
-                        const std::vector<std::int64_t>* recordCells = nullptr, DiffAttnRecord* record = nullptr);
+                        const std::vector<std::int64_t>* recordCells = nullptr, DiffAttnRecord* record = nullptr,
+                        const CancelToken* cancel = nullptr);
   // softmax(q2 k2ᵀ/√h) of the second map when it depends on x only (cross=false): (B,H,T,T).
   torch::Tensor controlMap(const torch::Tensor& x);
   torch::Tensor lambda();  // 0-d
@@ -56,7 +60,7 @@ struct DifferentialTransformerBlockImpl : torch::nn::Module {
   // y (B,T,D), x (B,T,D) or undefined when map2 is given, c (B,D) or (1,D).
   torch::Tensor forward(const torch::Tensor& y, const torch::Tensor& x, const torch::Tensor& c,
                         const torch::Tensor& map2 = {}, const std::vector<std::int64_t>* recordCells = nullptr,
-                        DiffAttnRecord* record = nullptr);
+                        DiffAttnRecord* record = nullptr, const CancelToken* cancel = nullptr);
   MultiheadDiffAttn attn{nullptr};
   std::shared_ptr<torch::nn::Module> mlp, adaLN_modulation;
   torch::nn::Linear fc1{nullptr}, fc2{nullptr}, ada{nullptr};

@@ -1,5 +1,7 @@
 #include "core/model/ScDfmModel.h"
 
+#include "core/model/CancellationPoint.h"
+
 #include <cstring>
 #include <sstream>
 
@@ -130,30 +132,23 @@ torch::Tensor ScDfmModelImpl::evaluate(const ScDfmContext& ctx, const torch::Ten
   }
   const std::vector<std::int64_t>* cells =
       trace && !trace->attentionCells.empty() ? &trace->attentionCells : nullptr;
-  // A cancellation point here, and the same point in the backward pass: autograd
-  // runs the blocks in reverse and calls a hook on each block's input; the
-  // exception thrown there reaches the caller of backward().
-  auto cancellationPoint = [&ctx](torch::Tensor& x) {
-    if (!ctx.cancel) return;
-    ctx.cancel->throwIfCancelled();
-    if (x.requires_grad()) x.register_hook([token = *ctx.cancel](const torch::Tensor&) { token.throwIfCancelled(); });
-  };
   for (std::int64_t i = 0; i < config_.nlayers; ++i) {
-    cancellationPoint(h);
+    cancellationPoint(h, ctx.cancel);
     const auto& L = ctx.layers[i];
     h = geneAdaLNList[i]->apply(h, L.gene);
     h = adapterList[i]->forward(h, L.adapterP);
     DiffAttnRecord r1, r2;
-    h = blockList[i]->diff_self_attn->forward(h, h, c, {}, cells, cells ? &r1 : nullptr);
-    cancellationPoint(h);
-    h = blockList[i]->diff_cross_attn->forward(h, ctx.controlEmb, c, L.controlMap, cells, cells ? &r2 : nullptr);
+    h = blockList[i]->diff_self_attn->forward(h, h, c, {}, cells, cells ? &r1 : nullptr, ctx.cancel);
+    cancellationPoint(h, ctx.cancel);
+    h = blockList[i]->diff_cross_attn->forward(h, ctx.controlEmb, c, L.controlMap, cells, cells ? &r2 : nullptr,
+                                               ctx.cancel);
     if (cells) {
       trace->attention.push_back({i, "diff_self_attn", std::move(r1)});
       trace->attention.push_back({i, "diff_cross_attn", std::move(r2)});
     }
     if (rec) trace->tensors["block" + std::to_string(i) + "_out"] = h.detach();
   }
-  cancellationPoint(h);
+  cancellationPoint(h, ctx.cancel);
   return final_layer->forward(h, ctx.finalP);
 }
 

@@ -37,9 +37,9 @@ struct ScDfmContext {
   };
   std::vector<Layer> layers;
   torch::Tensor finalP;  // final_layer.fc.0 on the p half, (1|B,1,D)
-  // Checked before each block of evaluate(), and of its backward pass when the
-  // output is differentiated: one evaluation or backward of a large model takes
-  // longer than a user waits for Cancel (null: not cancellable).
+  // Checked between and inside the blocks of evaluate(), and at the same points of
+  // its backward pass when the output is differentiated (CancellationPoint.h);
+  // null: not cancellable.
   const CancelToken* cancel = nullptr;
 };
 

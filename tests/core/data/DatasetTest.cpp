@@ -5,6 +5,8 @@
 
 #include "TestSupport.h"
 #include "core/data/Dataset.h"
+#include "core/data/ModelExpression.h"
+#include "core/data/Preprocess.h"
 #include "core/io/H5adReader.h"
 #include "core/util/Error.h"
 
@@ -108,4 +110,33 @@ TEST(Dataset, GeneNamesMadeUnique) {
   DataFrame var;
   var.index = {"A", "B", "A", "A-1", "A"};
   EXPECT_EQ(geneNamesFromVar(var, ""), (std::vector<std::string>{"A", "B", "A-2", "A-1", "A-3"}));
+}
+
+// The trainer's whole-file read, in chunks (cancellable), equals one read of the
+// same rows preprocessed at once, for a CSR and a dense X.
+TEST(Dataset, ReadAllGenesInChunksEqualsOneRead) {
+  if (!test::pythonHas("anndata")) GTEST_SKIP() << "python anndata not installed";
+  const std::string dir = test::scratchDir("dataset_chunks");
+  const std::string sparsePath = writeNormanLike(dir);
+  const std::string densePath = dir + "/dense.h5ad";
+  auto r = test::runPython("import anndata as ad\na = ad.read_h5ad('" + sparsePath + "')\na.X = a.X.toarray()\n"
+                           "a.write_h5ad('" + densePath + "')\n");
+  ASSERT_EQ(r.exitCode, 0) << r.output;
+  const std::vector<std::int64_t> rows{9, 0, 3, 5, 1, 2, 7};
+  for (const auto& path : {sparsePath, densePath}) {
+    SCOPED_TRACE(path);
+    Dataset ds(path);
+    ExpressionMatrix once = ds.expression(rows);
+    normalizeTotal(once, 1e4);
+    log1pInPlace(once);
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{7}, std::size_t{100}}) {
+      const ExpressionMatrix chunked = readAllGenes(ds, rows, 1e4, true, {}, chunk);
+      EXPECT_EQ(chunked.sparse, path == sparsePath);
+      ASSERT_EQ(chunked.rows(), 7);
+      EXPECT_TRUE(chunked.toDense() == once.toDense()) << "chunk " << chunk;
+    }
+    CancelToken cancel;
+    cancel.cancel();
+    EXPECT_THROW(readAllGenes(ds, rows, 1e4, true, cancel, 3), Cancelled);
+  }
 }
