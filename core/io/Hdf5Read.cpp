@@ -372,10 +372,20 @@ std::vector<std::string> compoundFields(const Ref& at, hid_t ds) {
   std::vector<std::string> out;
   if (H5Tget_class(t) != H5T_COMPOUND) return out;
   int n = H5Tget_nmembers(t);
+  const std::size_t size = H5Tget_size(t);
   for (int i = 0; i < n; ++i) {
     char* name = H5Tget_member_name(t, static_cast<unsigned>(i));
     out.emplace_back(name ? name : "");
     H5free_memory(name);
+    // libhdf5 converts each member in place from the stored row: a member that
+    // reaches past the row (a damaged type) makes it read past its buffer.
+    Handle member = typeHandle(H5Tget_member_type(t, static_cast<unsigned>(i)));
+    const std::size_t offset = H5Tget_member_offset(t, static_cast<unsigned>(i)), bytes = H5Tget_size(member);
+    if (offset > size || bytes > size - offset)
+      fail(at.file, at.path + " (field '" + out.back() + "')",
+           "the field's bytes " + std::to_string(offset) + ".." + std::to_string(offset + bytes) +
+               " lie outside the table's rows of " + std::to_string(size) + " bytes",
+           kDamagedHint);
   }
   return out;
 }
