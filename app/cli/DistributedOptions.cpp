@@ -55,10 +55,15 @@ std::optional<int> launchLocalRanks(const DistributedArgs& a, const std::string&
   // Local ranks talk over the loopback interface unless told otherwise.
   if (!std::getenv("SCDFM_DIST_HOST") && !std::getenv("SCDFM_DIST_IFNAME")) lo.environment.emplace_back("SCDFM_DIST_HOST", "127.0.0.1");
   lo.whatToDo = whatToDo;
-  const int rc = runLocalRanks(lo, std::cerr);
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  return rc;
+  // The rendezvous folder goes whether the ranks end well or the launch fails.
+  struct RemoveOnExit {
+    std::string dir;
+    ~RemoveOnExit() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{dir};
+  return runLocalRanks(lo, std::cerr);
 }
 
 std::unique_ptr<ProcessGroup> joinGroup(const DistributedArgs& a, std::string& device) {

@@ -15,7 +15,8 @@
 namespace scdfm {
 namespace {
 
-constexpr int kRankKilled = 4;  // the CLI's exit code for a failed group
+constexpr int kRankKilled = 4;      // the CLI's exit code for a failed group
+constexpr int kCancelledRanks = 3;  // the CLI's exit code for a cancelled job
 std::vector<pid_t> gChildren;   // for the signal handler (set before it is installed)
 
 void forwardSignal(int sig) {
@@ -119,7 +120,10 @@ int runLocalRanks(const LaunchOptions& o, std::ostream& log) {
   ::sigaction(SIGINT, &oldInt, nullptr);
   ::sigaction(SIGTERM, &oldTerm, nullptr);
   gChildren.clear();
-  if (result != 0 && !o.whatToDo.empty()) log << "scdfm: " << o.whatToDo << std::endl;
+  // The hint (run again, resume) fits a job that was cancelled (exit 3) or lost
+  // a rank (4, or killed), not a bad input every rank reported itself (2).
+  if ((result == kCancelledRanks || result == kRankKilled) && !o.whatToDo.empty())
+    log << "scdfm: " << o.whatToDo << std::endl;
   return result;
 }
 
