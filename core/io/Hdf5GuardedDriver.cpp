@@ -18,6 +18,9 @@ struct GuardedFile {
   haddr_t eoa = 0, eof = 0;
   dev_t device = 0;
   ino_t inode = 0;
+  // The last local heap prefix read: its data block may come in a read of its own.
+  haddr_t heapData = HADDR_UNDEF;
+  std::uint64_t heapDataSize = 0, heapFreeHead = 0;
 };
 
 GuardedFile* self(const H5FD_t* f) { return reinterpret_cast<GuardedFile*>(const_cast<H5FD_t*>(f)); }
@@ -36,6 +39,20 @@ std::size_t damagedEntry(const unsigned char* p, std::size_t n) {
   std::size_t bad = 0;
   globalHeapObjects(p, n, nullptr, &bad);
   return bad;
+}
+
+// A local heap's free list (in its data block) whose entries form a cycle: HDF5
+// 1.10 follows it for ever, allocating an entry per step (H5HL__fl_deserialize).
+// Free blocks are at least 16 bytes and do not overlap, so a walk longer than
+// size/16 entries has come back on itself. 1 is HDF5's "no free block".
+bool localHeapFreeListLoops(const unsigned char* data, std::uint64_t size, std::uint64_t head) {
+  std::uint64_t at = head, steps = 0;
+  while (at != 1) {
+    if (at > size || size - at < 16) return false;  // out of the block: HDF5 reports that itself
+    if (++steps > size / 16 + 1) return true;
+    at = le(data + at, 8);
+  }
+  return false;
 }
 
 H5FD_t* openFile(const char* name, unsigned flags, hid_t, haddr_t maxaddr) {
@@ -94,6 +111,16 @@ herr_t getHandle(H5FD_t* f, hid_t, void** handle) {
 herr_t readBytes(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buffer) {
   GuardedFile* f = self(file);
   if (addr == HADDR_UNDEF || addr > f->eoa || size > f->eoa - addr) return -1;
+  // A read far past the end of the file comes from a damaged size (a heap or a
+  // B-tree node claiming gigabytes): refuse it rather than fill gigabytes of zeros.
+  // Near the end, zeros as with sec2 (libhdf5 reads a little ahead of small files).
+  constexpr haddr_t kPastEndSlack = haddr_t{1} << 20;
+  if (addr + size > f->eof + kPastEndSlack) {
+    H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_READERROR,
+             "%llu bytes at byte %llu lie past the end of the file (%llu bytes)", static_cast<unsigned long long>(size),
+             static_cast<unsigned long long>(addr), static_cast<unsigned long long>(f->eof));
+    return -1;
+  }
   auto* out = static_cast<unsigned char*>(buffer);
   std::size_t done = 0;
   while (done < size) {  // bytes past the end of the file read as zeros, as with sec2
@@ -104,6 +131,23 @@ herr_t readBytes(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, voi
       break;
     }
     done += static_cast<std::size_t>(r);
+  }
+  // Local heaps (group member names): the prefix "HEAP", version 0, data block
+  // size, free-list head, data block address (8-byte lengths and addresses).
+  constexpr std::size_t kHeapPrefix = 32;
+  const unsigned char* heapData = nullptr;
+  if (size >= kHeapPrefix && std::memcmp(out, "HEAP", 4) == 0 && out[4] == 0) {
+    f->heapDataSize = le(out + 8, 8);
+    f->heapFreeHead = le(out + 16, 8);
+    f->heapData = le(out + 24, 8);
+    if (f->heapData == addr + kHeapPrefix && size - kHeapPrefix >= f->heapDataSize) heapData = out + kHeapPrefix;
+  } else if (addr == f->heapData && size >= f->heapDataSize) {
+    heapData = out;
+  }
+  if (heapData && localHeapFreeListLoops(heapData, f->heapDataSize, f->heapFreeHead)) {
+    H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_READERROR,
+             "the free list of the name storage (local heap) at byte %llu loops", static_cast<unsigned long long>(addr));
+    return -1;
   }
   if (const std::size_t at = damagedEntry(out, size)) {
     H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_READERROR,
