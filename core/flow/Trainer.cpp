@@ -1,11 +1,11 @@
 #include "core/flow/Trainer.h"
 
-#include <functional>
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
