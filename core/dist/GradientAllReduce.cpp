@@ -62,6 +62,16 @@ GradientAllReduce::~GradientAllReduce() {
 
 std::size_t GradientAllReduce::bucketCount() const { return buckets_.size(); }
 
+at::Tensor GradientAllReduce::slotOf(std::size_t k) {
+  return buckets_[bucketOf_[k]].flat.narrow(0, static_cast<std::int64_t>(offsetOf_[k]), params_[k].numel());
+}
+
+void GradientAllReduce::beginPass() {
+  nextToStart_ = 0;
+  startedInBackward_ = 0;
+  error_ = nullptr;
+}
+
 void GradientAllReduce::armForBackward(const at::Tensor& loss) {
   if (!group_.distributed()) return;
   // The parameters this pass reaches: their gradient accumulators in the loss's graph.
@@ -76,9 +86,7 @@ void GradientAllReduce::armForBackward(const at::Tensor& loss) {
       if (edge.function) todo.push_back(edge.function.get());
   }
   at::NoGradGuard noGrad;
-  nextToStart_ = 0;
-  startedInBackward_ = 0;
-  error_ = nullptr;
+  beginPass();
   expected_.assign(params_.size(), 0);
   for (auto& b : buckets_) {
     b.flat = at::zeros({b.numel}, params_.front().options().requires_grad(false));
@@ -91,7 +99,7 @@ void GradientAllReduce::armForBackward(const at::Tensor& loss) {
         ++b.pending;
       } else if (const auto& g = params_[k].grad(); g.defined()) {
         // Not in this pass: the slot holds the earlier micro-batches' gradient now.
-        b.flat.narrow(0, static_cast<std::int64_t>(offsetOf_[k]), g.numel()).copy_(g.reshape({-1}));
+        slotOf(k).copy_(g.reshape({-1}));
       }
     }
   }
@@ -107,16 +115,15 @@ void GradientAllReduce::armForBackward(const at::Tensor& loss) {
 // added to .grad (which holds the earlier micro-batches of the step).
 void GradientAllReduce::onGradient(std::size_t k, const at::Tensor& grad) {
   if (!armed_ || error_) return;
-  auto& b = buckets_[bucketOf_[k]];
   if (!expected_[k]) {
     error_ = std::make_exception_ptr(
         InternalError("GradientAllReduce: a gradient arrived for a parameter outside the loss's graph"));
     return;
   }
-  auto slot = b.flat.narrow(0, static_cast<std::int64_t>(offsetOf_[k]), params_[k].numel());
+  auto slot = slotOf(k);
   slot.copy_(grad.reshape({-1}));
   if (params_[k].grad().defined()) slot.add_(params_[k].grad().reshape({-1}));
-  --b.pending;
+  --buckets_[bucketOf_[k]].pending;
   try {
     startReadyBuckets();
   } catch (...) {
@@ -141,11 +148,7 @@ void GradientAllReduce::run(std::vector<double>& extras, const std::string& duri
   if (!group_.distributed()) return;
   const bool wasArmed = armed_;
   armed_ = false;
-  if (!wasArmed) {
-    nextToStart_ = 0;
-    startedInBackward_ = 0;
-    error_ = nullptr;
-  }
+  if (!wasArmed) beginPass();
   auto& backend = *group_.impl().backend;
   const auto device = params_.empty() ? at::Device(at::kCPU) : params_.front().device();
   // Flags (gradient defined here) and extras, summed in double.
@@ -162,8 +165,7 @@ void GradientAllReduce::run(std::vector<double>& extras, const std::string& duri
       auto& b = buckets_[bi];
       b.flat = at::zeros({b.numel}, params_.front().options().requires_grad(false));
       for (auto k : b.params)
-        if (const auto& g = params_[k].grad(); g.defined())
-          b.flat.narrow(0, static_cast<std::int64_t>(offsetOf_[k]), g.numel()).copy_(g.reshape({-1}));
+        if (const auto& g = params_[k].grad(); g.defined()) slotOf(k).copy_(g.reshape({-1}));
       start(b);
     }
     statsWork = backend.allreduce(stats);
@@ -181,9 +183,7 @@ void GradientAllReduce::run(std::vector<double>& extras, const std::string& duri
   for (std::size_t k = 0; k < params_.size(); ++k) {
     auto& p = params_[k];
     // A view into the bucket: the bucket lives as long as the gradient does.
-    if (s[k] > 0)
-      p.mutable_grad() =
-          buckets_[bucketOf_[k]].flat.narrow(0, static_cast<std::int64_t>(offsetOf_[k]), p.numel()).view(p.sizes());
+    if (s[k] > 0) p.mutable_grad() = slotOf(k).view(p.sizes());
   }
   for (auto& b : buckets_) b.work.reset();
 }

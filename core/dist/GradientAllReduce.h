@@ -49,6 +49,8 @@ class GradientAllReduce {
  private:
   struct Bucket;
   void onGradient(std::size_t param, const at::Tensor& grad);
+  at::Tensor slotOf(std::size_t param);  // the parameter's place in its bucket's flat tensor
+  void beginPass();                      // forgets the started buckets and the error of the last step
   void startReadyBuckets();
   void start(Bucket& b);
 
