@@ -27,6 +27,13 @@ TEST(TrainCommand, ResumeEqualsUninterrupted) {
   // Training again into a used folder without --resume is refused (exit 2).
   r = test::runCommand(scdfmBin() + " train " + tiny() + " --out " + a + " --steps 2" + kTinyModel);
   EXPECT_EQ(r.exitCode, 2) << r.output;
+  // Resuming with no steps left is refused, naming the checkpoint's step and what to give.
+  r = test::runCommand(scdfmBin() + " train " + tiny() + " --out " + a + " --steps 4 --seed 5 --resume" + kTinyModel);
+  EXPECT_EQ(r.exitCode, 2) << r.output;
+  EXPECT_NE(r.output.find("the checkpoint has already trained 6 steps. To train further, give --steps above 6"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(readModelCheckpoint(a + "/checkpoint.safetensors").training.steps, 6);  // left as it was
 }
 
 TEST(PredictCommand, WritesRequestedCellsAndEvaluates) {
