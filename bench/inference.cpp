@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
     }
 
     // --- training step, batch 48.
-    {
+    if (trainSteps > 0) {  // --train-steps 0: inference only
       const std::int64_t B = 48;
       auto train = ScDfmNetwork::fromSafetensors(dir + "/weights.safetensors", dir + "/sample.safetensors", "auto");
       auto& m = train->module();

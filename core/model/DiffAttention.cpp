@@ -2,6 +2,7 @@
 
 #include "core/model/CancellationPoint.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/model/Layers.h"
@@ -59,10 +60,58 @@ torch::Tensor MultiheadDiffAttnImpl::controlMap(const torch::Tensor& x) {
   return softmaxMap(heads(q_proj_2(x)), heads(k_proj_2(x)));
 }
 
+namespace {
+// Bytes of attention maps worked on at once by the inference path below (the
+// maps of one to a few cells): small enough that a map stays in the core's
+// caches from the product that makes it to the product that uses it.
+constexpr std::int64_t kMapChunkBytes = std::int64_t(1) << 21;
+
+// o = (A1 − λ·A2)·V without autograd, a few cells at a time: one product with V
+// instead of two, and no (B,H,T,T) map in memory. q1 and q2 are already scaled
+// by 1/√h. A2 is softmax(q2 k2ᵀ) or, when map2 is defined, map2 ((B|1),H,T,T).
+torch::Tensor combinedAttention(const torch::Tensor& q1, const torch::Tensor& k1, const torch::Tensor& q2,
+                                const torch::Tensor& k2, const torch::Tensor& map2, const torch::Tensor& v,
+                                double lambda, const CancelToken* cancel) {
+  const auto B = v.size(0), H = v.size(1), T = v.size(2), h = v.size(3);
+  const auto mapBytes = std::max<std::int64_t>(H * T * T * static_cast<std::int64_t>(sizeof(float)), 1);
+  // A GPU gets the whole batch: its kernels want large products, not a loop.
+  const auto chunk = v.is_cuda() ? B : std::clamp<std::int64_t>(kMapChunkBytes / mapBytes, 1, B);
+  auto out = torch::empty({B, H, T, h}, v.options());
+  for (std::int64_t b0 = 0; b0 < B; b0 += chunk) {
+    if (cancel) cancel->throwIfCancelled();
+    const auto n = std::min(chunk, B - b0);
+    auto flat = [&](const torch::Tensor& t) { return t.narrow(0, b0, n).reshape({n * H, T, h}); };
+    auto a = torch::softmax(torch::bmm(flat(q1), flat(k1).transpose(1, 2)), -1).view({n, H, T, T});
+    if (map2.defined())
+      a.sub_(map2.size(0) == 1 ? map2 : map2.narrow(0, b0, n), lambda);
+    else
+      a.sub_(torch::softmax(torch::bmm(flat(q2), flat(k2).transpose(1, 2)), -1).view({n, H, T, T}), lambda);
+    auto o = out.narrow(0, b0, n).view({n * H, T, h});
+    torch::bmm_out(o, a.view({n * H, T, T}), flat(v));
+  }
+  return out;
+}
+}  // namespace
+
 torch::Tensor MultiheadDiffAttnImpl::forward(const torch::Tensor& y, const torch::Tensor& x, const torch::Tensor& map2,
                                              const std::vector<std::int64_t>* recordCells, DiffAttnRecord* record,
                                              const CancelToken* cancel) {
   const auto B = y.size(0), T = y.size(1), D = y.size(2);
+  if (!torch::GradMode::is_enabled() && !(record && recordCells)) {
+    // Inference: the same attention, computed without the maps in memory.
+    const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
+    auto q1 = heads(q_proj_1(y).mul_(scale));
+    auto k1 = heads(k_proj_1(cross ? x : y));
+    torch::Tensor q2, k2;
+    if (cross || !map2.defined()) {
+      q2 = heads(q_proj_2(cross ? y : x).mul_(scale));
+      k2 = heads(k_proj_2(x));
+    }
+    auto o = combinedAttention(q1, k1, q2, k2, cross ? torch::Tensor() : map2, heads(v_proj(y)),
+                               lambda().item<double>(), cancel);
+    o = subln(o) * (1.0 - lambda_init);
+    return out_proj(o.transpose(1, 2).reshape({B, T, D}));
+  }
   torch::Tensor a1, a2;
   if (cross) {
     a1 = softmaxMap(heads(q_proj_1(y)), heads(k_proj_1(x)));
@@ -113,7 +162,7 @@ torch::Tensor DifferentialTransformerBlockImpl::forward(const torch::Tensor& yIn
   y = y + m[2] * attn->forward(ym, attn->cross ? yIn : x, map2, recordCells, record, cancel);
   cancellationPoint(y, cancel);
   auto h = ln(y) * (1 + m[4]) + m[3];
-  h = fc2(torch::gelu(fc1(h), "tanh"));
+  h = fc2(geluTanh(fc1(h)));
   return y + m[5] * h;
 }
 

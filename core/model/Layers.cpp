@@ -156,6 +156,14 @@ torch::Tensor linearSecondHalf(const torch::nn::Linear& lin, const torch::Tensor
   return torch::nn::functional::linear(p, lin->weight.narrow(1, lin->weight.size(1) - d, d), lin->bias);
 }
 
+torch::Tensor geluTanh(const torch::Tensor& x) {
+  if (torch::GradMode::is_enabled() || !x.is_cpu()) return torch::gelu(x, "tanh");
+  const double twoSqrt2OverPi = 2.0 * std::sqrt(2.0 / M_PI);
+  auto z = x * x;
+  z.mul_(0.044715).add_(1.0).mul_(x).mul_(twoSqrt2OverPi);
+  return z.sigmoid_().mul_(x);
+}
+
 torch::Tensor linearFirstHalf(const torch::nn::Linear& lin, const torch::Tensor& h) {
   return torch::nn::functional::linear(h, lin->weight.narrow(1, 0, h.size(-1)));
 }

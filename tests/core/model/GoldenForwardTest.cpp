@@ -76,6 +76,34 @@ TEST(GoldenForward, OutputIntermediatesAndAttentionMatch) {
   }
 }
 
+// Without autograd and without recorded maps the attention takes its inference
+// path ((A1 − λA2)·V a few cells at a time); with autograd, the path that keeps
+// the maps. Both must match the authors' model, and each other closely.
+TEST(GoldenForward, InferenceAndAutogradPathsMatchTheAuthors) {
+  for (const auto& dir : casesOrSkip()) {
+    SCOPED_TRACE(dir);
+    auto golden = loadGoldenCase(dir);
+    auto f = golden.file("forward");
+    auto run = [&](bool grad, ForwardTrace* trace) {
+      torch::AutoGradMode mode(grad);
+      return golden.model
+          ->forward(tensorOf(f, "gene_id"), tensorOf(f, "x_t"), tensorOf(f, "t"), tensorOf(f, "control"),
+                    tensorOf(f, "perturbation_id"), trace)
+          .detach();
+    };
+    ForwardTrace trace;
+    auto inference = run(false, &trace);
+    auto autograd = run(true, nullptr);
+    EXPECT_LE(maxAbsDiff(inference, tensorOf(f, "output")), golden.tolerance("forward"));
+    EXPECT_LE(maxAbsDiff(autograd, tensorOf(f, "output")), golden.tolerance("forward"));
+    for (std::int64_t i = 0; i < golden.modelConfig.nlayers; ++i) {
+      auto n = "block" + std::to_string(i) + "_out";
+      EXPECT_LE(maxAbsDiff(trace.tensors.at(n), tensorOf(f, n)), golden.tolerance("block_outputs")) << n;
+    }
+    EXPECT_LE(maxAbsDiff(inference, autograd), 1e-5);
+  }
+}
+
 TEST(GoldenForward, CachedContextEvaluationEqualsForward) {
   torch::NoGradGuard noGrad;
   for (const auto& dir : casesOrSkip()) {
