@@ -249,6 +249,8 @@ void ProcessGroup::remove(const std::string& key) {
 }
 
 std::string ProcessGroup::fetch(const std::string& key, const std::string& during, const CancelToken& cancel) {
+  // Nobody could send it: say so now rather than after --timeout (as publish does).
+  if (!distributed()) throw InternalError("ProcessGroup::fetch in a group of one (" + during + ")");
   const auto start = Clock::now();
   const auto patience = 5 * impl_->options.heartbeat;
   auto nextCheck = start + impl_->options.heartbeat;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <ATen/ATen.h>
 
+#include <chrono>
 #include <functional>
 #include <future>
 #include <thread>
@@ -51,6 +52,11 @@ TEST(ProcessGroup, OneRankNeedsNoRendezvous) {
   runSplitWork(&g, 3, {"one", true}, [](std::size_t i) { return std::to_string(i * 10); },
                [&](std::size_t i, const std::string& b) { seen.push_back(std::stoi(b)); });
   EXPECT_EQ(seen, (std::vector<int>{0, 10, 20}));
+  // Nobody else could send or read a message: both refuse at once (no wait for --timeout).
+  EXPECT_THROW(g.publish("k", "v"), InternalError);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(g.fetch("k", "waiting for k"), InternalError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(ProcessGroup, RefusesBadRanksAndMissingRendezvous) {
