@@ -94,9 +94,11 @@ CombinationScreenResult runCombinationScreen(const Predictor& predictor, const D
     result.genes.push_back(c.targets.front());
     singles.push_back(std::move(c));
   }
-  std::vector<PerturbationCheck> pairChecks;
+  std::vector<std::pair<std::size_t, std::size_t>> pairIndex;  // entry n + k of the screen is pair k
   for (std::size_t a = 0; a < n; ++a)
-    for (std::size_t b = a + 1; b < n; ++b) pairChecks.push_back(predictor.check(result.genes[a] + "+" + result.genes[b], &dataset));
+    for (std::size_t b = a + 1; b < n; ++b) pairIndex.emplace_back(a, b);
+  std::vector<PerturbationCheck> pairChecks;
+  for (const auto& [a, b] : pairIndex) pairChecks.push_back(predictor.check(result.genes[a] + "+" + result.genes[b], &dataset));
 
   result.scoredGenes = predictor.genesFor(dataset);
   progress.report(0.0, "reading the control cells");
@@ -129,9 +131,6 @@ CombinationScreenResult runCombinationScreen(const Predictor& predictor, const D
   std::vector<Eigen::VectorXd> singleDelta(n);
   result.predictedScore = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n), kNaN);
   result.observedScore = result.predictedScore;
-  std::vector<std::pair<std::size_t, std::size_t>> pairIndex;
-  for (std::size_t a = 0; a < n; ++a)
-    for (std::size_t b = a + 1; b < n; ++b) pairIndex.emplace_back(a, b);
   auto onEntry = [&](std::size_t i, const std::string& bytes) {
     ByteReader in(bytes);
     const auto values = in.vector<double>();
