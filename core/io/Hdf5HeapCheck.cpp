@@ -155,11 +155,21 @@ void checkDatasetHeapReferences(const Ref& at, hid_t ds, hsize_t n) {
     H5Eclear2(H5E_DEFAULT);
     return;
   }
+  // Bytes per item of each stored sequence, from the type's base (1 for the
+  // characters of a string): libhdf5 allocates length x item size while it
+  // converts, and a damaged base size made it ask for 10 GB (found by fuzzing).
+  std::uint64_t itemSize = 1;
+  {
+    Handle type = typeHandle(H5Dget_type(ds));
+    Handle item = typeHandle(type.valid() ? H5Tget_super(type) : H5I_INVALID_HID);
+    if (item.valid()) itemSize = H5Tget_size(item);
+    H5Eclear2(H5E_DEFAULT);
+  }
   FileBytes file(at.file);
   std::vector<unsigned char> refs(checkAllocation(at.file, at.path, n, kElem, "checking these strings"));
   if (!file.read(base, refs)) return;  // HDF5 reports the short read itself
   References check(at, at.path, file);
-  for (hsize_t i = 0; i < n; ++i) check.check(refs.data() + i * kElem, i);
+  for (hsize_t i = 0; i < n; ++i) check.check(refs.data() + i * kElem, i, itemSize);
 }
 
 void checkAttributeHeapReferences(const Ref& at, hid_t obj, const char* name) {
