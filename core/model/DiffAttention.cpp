@@ -67,11 +67,11 @@ namespace {
 constexpr std::int64_t kMapChunkBytes = std::int64_t(1) << 21;
 
 // o = (A1 − λ·A2)·V without autograd, a few cells at a time: one product with V
-// instead of two, and no (B,H,T,T) map in memory. q1 and q2 are already scaled
-// by 1/√h. A2 is softmax(q2 k2ᵀ) or, when map2 is defined, map2 ((B|1),H,T,T).
+// instead of two, and no (B,H,T,T) map in memory. A_j = softmax(q_j k_jᵀ·scale);
+// A2 is map2 ((B|1),H,T,T) instead when q2 is undefined.
 torch::Tensor combinedAttention(const torch::Tensor& q1, const torch::Tensor& k1, const torch::Tensor& q2,
                                 const torch::Tensor& k2, const torch::Tensor& map2, const torch::Tensor& v,
-                                double lambda, const CancelToken* cancel) {
+                                double scale, double lambda, const CancelToken* cancel) {
   const auto B = v.size(0), H = v.size(1), T = v.size(2), h = v.size(3);
   const auto mapBytes = std::max<std::int64_t>(H * T * T * static_cast<std::int64_t>(sizeof(float)), 1);
   // A GPU gets the whole batch: its kernels want large products, not a loop.
@@ -81,11 +81,11 @@ torch::Tensor combinedAttention(const torch::Tensor& q1, const torch::Tensor& k1
     if (cancel) cancel->throwIfCancelled();
     const auto n = std::min(chunk, B - b0);
     auto flat = [&](const torch::Tensor& t) { return t.narrow(0, b0, n).reshape({n * H, T, h}); };
-    auto a = torch::softmax(torch::bmm(flat(q1), flat(k1).transpose(1, 2)), -1).view({n, H, T, T});
-    if (map2.defined())
-      a.sub_(map2.size(0) == 1 ? map2 : map2.narrow(0, b0, n), lambda);
-    else
-      a.sub_(torch::softmax(torch::bmm(flat(q2), flat(k2).transpose(1, 2)), -1).view({n, H, T, T}), lambda);
+    auto softmaxOf = [&](const torch::Tensor& q, const torch::Tensor& k) {
+      return torch::softmax(torch::bmm(flat(q) * scale, flat(k).transpose(1, 2)), -1).view({n, H, T, T});
+    };
+    auto a = softmaxOf(q1, k1);
+    a.sub_(q2.defined() ? softmaxOf(q2, k2) : map2.size(0) == 1 ? map2 : map2.narrow(0, b0, n), lambda);
     auto o = out.narrow(0, b0, n).view({n * H, T, h});
     torch::bmm_out(o, a.view({n * H, T, T}), flat(v));
   }
@@ -97,33 +97,25 @@ torch::Tensor MultiheadDiffAttnImpl::forward(const torch::Tensor& y, const torch
                                              const std::vector<std::int64_t>* recordCells, DiffAttnRecord* record,
                                              const CancelToken* cancel) {
   const auto B = y.size(0), T = y.size(1), D = y.size(2);
+  // Which input each projection reads (see the header); the second map's
+  // projections are not needed when the map is given.
+  auto q1 = heads(q_proj_1(y)), k1 = heads(k_proj_1(cross ? x : y)), v = heads(v_proj(y));
+  torch::Tensor q2, k2;
+  if (cross || !map2.defined()) {
+    q2 = heads(q_proj_2(cross ? y : x));
+    k2 = heads(k_proj_2(x));
+  }
   if (!torch::GradMode::is_enabled() && !(record && recordCells)) {
     // Inference: the same attention, computed without the maps in memory.
-    const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
-    auto q1 = heads(q_proj_1(y).mul_(scale));
-    auto k1 = heads(k_proj_1(cross ? x : y));
-    torch::Tensor q2, k2;
-    if (cross || !map2.defined()) {
-      q2 = heads(q_proj_2(cross ? y : x).mul_(scale));
-      k2 = heads(k_proj_2(x));
-    }
-    auto o = combinedAttention(q1, k1, q2, k2, cross ? torch::Tensor() : map2, heads(v_proj(y)),
+    auto o = combinedAttention(q1, k1, q2, k2, map2, v, 1.0 / std::sqrt(static_cast<double>(headDim)),
                                lambda().item<double>(), cancel);
     o = subln(o) * (1.0 - lambda_init);
     return out_proj(o.transpose(1, 2).reshape({B, T, D}));
   }
-  torch::Tensor a1, a2;
-  if (cross) {
-    a1 = softmaxMap(heads(q_proj_1(y)), heads(k_proj_1(x)));
-    cancellationPoint(a1, cancel);
-    a2 = softmaxMap(heads(q_proj_2(y)), heads(k_proj_2(x)));
-  } else {
-    a1 = softmaxMap(heads(q_proj_1(y)), heads(k_proj_1(y)));
-    cancellationPoint(a1, cancel);
-    a2 = map2.defined() ? map2 : controlMap(x);
-  }
+  auto a1 = softmaxMap(q1, k1);
+  cancellationPoint(a1, cancel);
+  auto a2 = q2.defined() ? softmaxMap(q2, k2) : map2;
   cancellationPoint(a2, cancel);
-  auto v = heads(v_proj(y));
   auto lam = lambda();
   auto o = torch::matmul(a1, v) - lam * torch::matmul(a2, v);  // (A1 − λA2)·V
   cancellationPoint(o, cancel);
